@@ -1,0 +1,1 @@
+//! Result methods: from decrypted totals to outcomes (spec `results.md`).
