@@ -5,8 +5,32 @@
 //!
 //! Table of contents:
 //!
+//! - [`error`]: error types with stable codes.
+//! - [`encoding`]: canonical byte and hex encodings, serde helpers (spec `encoding.md`).
+//! - [`generators`]: `G`, the independent `H`, Bulletproofs generators (spec `protocol.md` §2).
+//! - [`transcript`]: Fiat–Shamir transcripts and their labels (§3).
+//! - [`elgamal`]: exponential ElGamal (§4).
+//! - [`msm`]: random-linear-combination verification (§5.4).
+//! - [`proofs`]: linking and range proofs (§6).
+//! - [`questions`]: question kinds and their encrypted answers (§7–§8).
+//! - [`credential`]: typable voter credentials and ballot signatures (§9).
+//! - [`threshold`]: t-of-n key ceremony, decryption shares, combination (spec `threshold.md`).
+//! - [`dlog`]: bounded discrete logarithm (spec `threshold.md`).
 //! - [`results`]: pure functions from decrypted totals to outcomes (spec `results.md`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod credential;
+pub mod dlog;
+pub mod elgamal;
+pub mod encoding;
+pub mod error;
+pub mod generators;
+pub mod msm;
+pub mod proofs;
+pub mod questions;
 pub mod results;
+pub mod threshold;
+pub mod transcript;
+
+pub use error::{CryptoError, DecodeError, Result};

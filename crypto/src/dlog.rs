@@ -1,0 +1,1 @@
+//! Bounded discrete logarithm by baby-step giant-step (spec `threshold.md`).

@@ -1,0 +1,1 @@
+//! Chaum–Pedersen proof of equal discrete logarithms (spec `threshold.md`).

@@ -1,0 +1,1 @@
+//! Schnorr proof of knowledge of a discrete logarithm (spec `threshold.md`).

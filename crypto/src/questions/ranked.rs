@@ -1,0 +1,1 @@
+//! Ranked answers: encrypted pairwise matrix with a linear validity proof (spec `ranked.md`).

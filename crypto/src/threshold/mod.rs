@@ -1,0 +1,1 @@
+//! Threshold key ceremony and verifiable decryption (spec `threshold.md`).
