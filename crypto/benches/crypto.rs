@@ -1,7 +1,77 @@
-//! Criterion benchmarks of psephos-crypto (filled as the proofs land).
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Criterion benchmarks of the linear answers and ballot signatures.
+//!
+//! `verify` is the production path (all linking equations of the answer in
+//! one random linear combination); `verify_reference` evaluates each
+//! equation on its own — the naive path, measured in the same run.
 
-fn placeholder(_c: &mut Criterion) {}
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::scalar::Scalar;
+use psephos_crypto::credential::CredentialCode;
+use psephos_crypto::generators::g;
+use psephos_crypto::questions::linear::{self, LinearConstraints};
+use psephos_crypto::questions::score::{Score, Unrated};
+use psephos_crypto::questions::yes_no::YesNo;
+use psephos_crypto::transcript::ProofContext;
+use rand_core::OsRng;
 
-criterion_group!(benches, placeholder);
+fn ctx() -> ProofContext {
+    ProofContext {
+        election_id: [9u8; 32],
+        election_key: g() * Scalar::random(&mut OsRng),
+        question_id: "q".into(),
+        credential: RistrettoPoint::random(&mut OsRng),
+    }
+}
+
+fn linear_kind(c: &mut Criterion, name: &str, cons: LinearConstraints, values: Vec<u64>) {
+    let ctx = ctx();
+    let mut group = c.benchmark_group(format!("linear/{name}"));
+    group.sample_size(30);
+    group.bench_function("encrypt_and_prove", |b| {
+        b.iter(|| linear::prove(&ctx, &cons, &values, &mut OsRng).unwrap())
+    });
+    let (answer, _) = linear::prove(&ctx, &cons, &values, &mut OsRng).unwrap();
+    group.bench_function("verify", |b| {
+        b.iter(|| linear::verify(&ctx, &cons, &answer, &mut OsRng).unwrap())
+    });
+    group.bench_function("verify_reference", |b| {
+        b.iter(|| linear::verify_reference(&ctx, &cons, &answer, &mut OsRng).unwrap())
+    });
+    group.finish();
+}
+
+fn linear_answers(c: &mut Criterion) {
+    let sc = Score {
+        options: 10,
+        max: 10,
+        unrated: Unrated::CountsAsMax,
+    };
+    linear_kind(
+        c,
+        "systemic_consensus_10",
+        sc.constraints(),
+        vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 10],
+    );
+    let yn = YesNo { abstain: true };
+    linear_kind(c, "yes_no_abstain", yn.constraints(), vec![1, 0, 0]);
+}
+
+fn signatures(c: &mut Criterion) {
+    let id = [1u8; 32];
+    let key = CredentialCode::generate(&mut OsRng).signing_key(&id);
+    let msg = vec![7u8; 4096];
+    let sig = key.sign(&id, &msg, &mut OsRng);
+    let public = key.public();
+    let mut group = c.benchmark_group("signature");
+    group.bench_function(BenchmarkId::new("sign", "4KiB"), |b| {
+        b.iter(|| key.sign(&id, &msg, &mut OsRng))
+    });
+    group.bench_function(BenchmarkId::new("verify", "4KiB"), |b| {
+        b.iter(|| sig.verify(&id, &public, &msg).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, linear_answers, signatures);
 criterion_main!(benches);

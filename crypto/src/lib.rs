@@ -13,6 +13,7 @@
 //! - [`msm`]: random-linear-combination verification (§5.4).
 //! - [`proofs`]: linking and range proofs (§6).
 //! - [`questions`]: question kinds and their encrypted answers (§7–§8).
+//! - [`ballot`]: signed ballots, canonical bytes, tracking codes (§10).
 //! - [`credential`]: typable voter credentials and ballot signatures (§9).
 //! - [`threshold`]: t-of-n key ceremony, decryption shares, combination (spec `threshold.md`).
 //! - [`dlog`]: bounded discrete logarithm (spec `threshold.md`).
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod ballot;
 pub mod credential;
 pub mod dlog;
 pub mod elgamal;

@@ -378,3 +378,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn combined_check_agrees_with_reference() {
+    let (ctx, _) = ctx();
+    let cons = sc10().constraints();
+    let a = honest(&ctx, &cons, &[4; 10]);
+    assert!(linear::verify_reference(&ctx, &cons, &a, &mut OsRng).is_ok());
+    for j in 0..10 {
+        let mut t = a.clone();
+        t.link[j].z_s += Scalar::ONE;
+        assert!(linear::verify_reference(&ctx, &cons, &t, &mut OsRng).is_err());
+        assert!(linear::verify(&ctx, &cons, &t, &mut OsRng).is_err());
+        let mut t = a.clone();
+        t.link[j].a_r = t.link[(j + 1) % 10].a_r;
+        assert!(linear::verify_reference(&ctx, &cons, &t, &mut OsRng).is_err());
+        assert!(linear::verify(&ctx, &cons, &t, &mut OsRng).is_err());
+    }
+}

@@ -24,7 +24,7 @@
 
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::IsIdentity;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 use merlin::Transcript;
 use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::elgamal::{Ciphertext, Randomness};
 use crate::encoding;
 use crate::error::{CryptoError, Result};
-use crate::generators::{g_table, h_table};
+use crate::generators::{g, g_table, h, h_table};
 use crate::msm::{random_weight, Msm};
 use crate::transcript::TranscriptExt;
 
@@ -180,5 +180,35 @@ pub fn verify_into<R: RngCore + CryptoRng>(
         msm.add(-w3 * c, *v);
     }
     msm.add(k_coeff, *key);
+    Ok(())
+}
+
+/// The reference check: replays the transcript and evaluates the `3k`
+/// equations one by one, without random weights. Slower than
+/// [`verify_into`]; the combined check is tested against it.
+pub fn vartime_verify_each(
+    t: &mut Transcript,
+    key: &RistrettoPoint,
+    ciphertexts: &[Ciphertext],
+    commitments: &[RistrettoPoint],
+    proof: &LinkProof,
+) -> Result<()> {
+    if ciphertexts.len() != proof.len() || commitments.len() != proof.len() {
+        return Err(CryptoError::Shape("link proof length".into()));
+    }
+    absorb_commitments(t, proof.iter().map(|i| (&i.a_r, &i.a_c, &i.a_v)));
+    let c = t.challenge_scalar(b"link-challenge");
+    let holds = |scalars: &[Scalar], points: &[RistrettoPoint]| {
+        RistrettoPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+    };
+    for ((i, ct), v) in proof.iter().zip(ciphertexts).zip(commitments) {
+        let one = Scalar::ONE;
+        let ok = holds(&[i.z_r, -one, -c], &[g(), i.a_r, ct.r])
+            && holds(&[i.z_m, i.z_r, -one, -c], &[g(), *key, i.a_c, ct.c])
+            && holds(&[i.z_m, i.z_s, -one, -c], &[g(), h(), i.a_v, *v]);
+        if !ok {
+            return Err(CryptoError::InvalidProof("link"));
+        }
+    }
     Ok(())
 }

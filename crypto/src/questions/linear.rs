@@ -346,16 +346,29 @@ pub fn verify<R: RngCore + CryptoRng>(
     range::verify(&mut t, cons.bits(), &derived, &answer.range, rng)
 }
 
-/// Checks the answer's shape, replays its transcript and adds the linking
-/// equations to `msm`; returns the transcript positioned for the range
-/// proof. Used by [`verify`] and by batch verification.
-pub fn verify_link_into<R: RngCore + CryptoRng>(
+/// The reference verifier: the same checks as [`verify`], with each linking
+/// equation evaluated on its own instead of in one random combination.
+/// Batched verification is tested against it.
+pub fn verify_reference<R: RngCore + CryptoRng>(
     ctx: &ProofContext,
     cons: &LinearConstraints,
     answer: &LinearAnswer,
-    msm: &mut Msm,
     rng: &mut R,
-) -> Result<Transcript> {
+) -> Result<()> {
+    check_shape(cons, answer)?;
+    let mut t = statement_transcript(ctx, cons, &answer.ciphertexts, &answer.commitments);
+    link::vartime_verify_each(
+        &mut t,
+        &ctx.election_key,
+        &answer.ciphertexts,
+        &answer.commitments,
+        &answer.link,
+    )?;
+    let derived = cons.derived_commitments(&answer.commitments);
+    range::verify(&mut t, cons.bits(), &derived, &answer.range, rng)
+}
+
+fn check_shape(cons: &LinearConstraints, answer: &LinearAnswer) -> Result<()> {
     cons.validate()?;
     let k = cons.values.len();
     if answer.ciphertexts.len() != k || answer.commitments.len() != k {
@@ -373,6 +386,20 @@ pub fn verify_link_into<R: RngCore + CryptoRng>(
     if forbidden {
         return Err(crate::error::DecodeError::IdentityPoint.into());
     }
+    Ok(())
+}
+
+/// Checks the answer's shape, replays its transcript and adds the linking
+/// equations to `msm`; returns the transcript positioned for the range
+/// proof. Used by [`verify`] and by batch verification.
+pub fn verify_link_into<R: RngCore + CryptoRng>(
+    ctx: &ProofContext,
+    cons: &LinearConstraints,
+    answer: &LinearAnswer,
+    msm: &mut Msm,
+    rng: &mut R,
+) -> Result<Transcript> {
+    check_shape(cons, answer)?;
     let mut t = statement_transcript(ctx, cons, &answer.ciphertexts, &answer.commitments);
     link::verify_into(
         &mut t,
