@@ -10,6 +10,7 @@ use crate::credential::{CredentialKey, Signature};
 use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
 use crate::questions::linear::{self, LinearAnswer, LinearConstraints, LinearOpening};
+use crate::questions::ranked::{self, RankedAnswer, RankedOpening};
 use crate::transcript::ProofContext;
 
 /// The record format version this crate writes (encoding.md §5).
@@ -26,6 +27,8 @@ pub const MAX_BALLOT_BYTES: usize = 1 << 20;
 pub enum AnswerProof {
     /// A linear answer (protocol.md §7).
     Linear(LinearAnswer),
+    /// A ranked answer (ranked.md).
+    Ranked(RankedAnswer),
 }
 
 /// One answer, bound to its question id.
@@ -69,6 +72,11 @@ pub struct Ballot {
 pub enum QuestionShape {
     /// A linear question with its constraints.
     Linear(LinearConstraints),
+    /// A ranked question over `options` options.
+    Ranked {
+        /// Number of options.
+        options: usize,
+    },
 }
 
 /// The public statement every ballot of an election is checked against.
@@ -88,6 +96,8 @@ pub struct BallotStatement {
 pub enum PlainAnswer {
     /// The values of a linear answer.
     Linear(Vec<u64>),
+    /// A weak order as tiers of option indices, best first.
+    Ranked(Vec<Vec<usize>>),
 }
 
 /// The opening of one answer (secret unless the ballot is audited).
@@ -96,6 +106,8 @@ pub enum PlainAnswer {
 pub enum Opening {
     /// Opening of a linear answer (protocol.md §7.4).
     Linear(LinearOpening),
+    /// Opening of a ranked answer (ranked.md).
+    Ranked(RankedOpening),
 }
 
 /// The tracking code: SHA-256 of the ballot's exact bytes (§10.3).
@@ -146,6 +158,15 @@ impl Ballot {
                     let (a, o) = linear::prove(&ctx, cons, values, rng)?;
                     (AnswerProof::Linear(a), Opening::Linear(o))
                 }
+                (QuestionShape::Ranked { options }, PlainAnswer::Ranked(tiers)) => {
+                    let (a, o) = ranked::prove(&ctx, *options, tiers, rng)?;
+                    (AnswerProof::Ranked(a), Opening::Ranked(o))
+                }
+                _ => {
+                    return Err(CryptoError::InvalidPlaintext(format!(
+                        "question {qid}: answer of the wrong kind"
+                    )))
+                }
             };
             answers.push(Answer {
                 question: qid.clone(),
@@ -174,7 +195,7 @@ impl Ballot {
     ) -> Result<()> {
         let body = &self.body;
         if body.spec_version != SPEC_VERSION {
-            return Err(DecodeError::Malformed("unknown ballot spec_version").into());
+            return Err(DecodeError::UnknownVersion(body.spec_version).into());
         }
         if body.election_id != stmt.election_id {
             return Err(CryptoError::Shape("ballot is for another election".into()));
@@ -197,6 +218,14 @@ impl Ballot {
             match (shape, &answer.proof) {
                 (QuestionShape::Linear(cons), AnswerProof::Linear(a)) => {
                     linear::verify(&ctx, cons, a, rng)?
+                }
+                (QuestionShape::Ranked { options }, AnswerProof::Ranked(a)) => {
+                    ranked::verify(&ctx, *options, a, rng)?
+                }
+                _ => {
+                    return Err(CryptoError::Shape(format!(
+                        "question {qid}: answer of the wrong kind"
+                    )))
                 }
             }
         }

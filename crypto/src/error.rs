@@ -28,6 +28,9 @@ pub enum DecodeError {
     /// The identity point appeared where it is forbidden.
     #[error("the identity point is not allowed here")]
     IdentityPoint,
+    /// A record object carries a `spec_version` this code does not know.
+    #[error("unknown spec_version {0}")]
+    UnknownVersion(u32),
     /// A structured value is malformed (the message says which part).
     #[error("malformed {0}")]
     Malformed(&'static str),
@@ -56,6 +59,23 @@ pub enum CryptoError {
     /// A discrete logarithm was not found within its bound.
     #[error("discrete logarithm not found below {0}")]
     DlogNotFound(u64),
+    /// A trustee's message is invalid or missing; `index` names the trustee
+    /// at fault (spec `threshold.md` §15).
+    #[error("trustee {index}: {reason}")]
+    FaultyTrustee {
+        /// Index (1..=n) of the trustee at fault.
+        index: u32,
+        /// What is wrong with its message.
+        reason: &'static str,
+    },
+    /// Fewer than `needed` qualified dealers or valid decryption shares.
+    #[error("threshold not met: {got} of {needed} needed")]
+    ThresholdNotMet {
+        /// The threshold `t`.
+        needed: u32,
+        /// How many there are.
+        got: u32,
+    },
 }
 
 impl CryptoError {
@@ -68,6 +88,7 @@ impl CryptoError {
                 DecodeError::NonCanonicalPoint => "decode.non_canonical_point",
                 DecodeError::NonCanonicalScalar => "decode.non_canonical_scalar",
                 DecodeError::IdentityPoint => "decode.identity_point",
+                DecodeError::UnknownVersion(_) => "record.unknown_version",
                 DecodeError::Malformed(_) => "decode.malformed",
             },
             CryptoError::InvalidProof(_) => "proof.invalid",
@@ -75,6 +96,8 @@ impl CryptoError {
             CryptoError::InvalidPlaintext(_) => "plaintext.invalid",
             CryptoError::Unsupported(_) => "param.unsupported",
             CryptoError::DlogNotFound(_) => "dlog.not_found",
+            CryptoError::FaultyTrustee { .. } => "trustee.faulty",
+            CryptoError::ThresholdNotMet { .. } => "threshold.not_met",
         }
     }
 }

@@ -17,6 +17,7 @@
 //! - [`credential`]: typable voter credentials and ballot signatures (§9).
 //! - [`threshold`]: t-of-n key ceremony, decryption shares, combination (spec `threshold.md`).
 //! - [`dlog`]: bounded discrete logarithm (spec `threshold.md`).
+//! - [`record`]: election record types: manifest, credential list, tally, shares, result (spec `record.md`).
 //! - [`results`]: pure functions from decrypted totals to outcomes (spec `results.md`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -31,6 +32,7 @@ pub mod generators;
 pub mod msm;
 pub mod proofs;
 pub mod questions;
+pub mod record;
 pub mod results;
 pub mod threshold;
 pub mod transcript;

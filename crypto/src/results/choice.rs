@@ -21,8 +21,9 @@ pub enum ChoiceMethod {
         /// Most options one ballot may mark.
         max_choices: u64,
     },
-    /// Each ballot marks any number of options.
-    Approval,
+    /// Each ballot marks any number of options. (An empty struct variant,
+    /// so that unknown fields beside the tag are rejected.)
+    Approval {},
 }
 
 /// One option's count (spec §5.2).
@@ -56,7 +57,12 @@ pub struct ChoiceResult {
 /// Plurality over `votes[i]` = votes for option `i`, `ballots` ballots counted,
 /// each marking at most `max_choices` options, filling `seats` seats
 /// (spec §5). Single choice is `max_choices = 1`.
-pub fn plurality(votes: &[u64], ballots: u64, max_choices: u64, seats: u64) -> Result<ChoiceResult> {
+pub fn plurality(
+    votes: &[u64],
+    ballots: u64,
+    max_choices: u64,
+    seats: u64,
+) -> Result<ChoiceResult> {
     if max_choices == 0 {
         return Err(ResultError::InvalidParameter {
             what: "max_choices",
@@ -76,7 +82,7 @@ pub fn plurality(votes: &[u64], ballots: u64, max_choices: u64, seats: u64) -> R
 /// counted, filling `seats` seats (spec §5).
 pub fn approval(votes: &[u64], ballots: u64, seats: u64) -> Result<ChoiceResult> {
     let n = votes.len() as u64;
-    count(ChoiceMethod::Approval, votes, ballots, n, seats)
+    count(ChoiceMethod::Approval {}, votes, ballots, n, seats)
 }
 
 fn count(

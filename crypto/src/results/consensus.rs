@@ -163,7 +163,10 @@ mod tests {
         let r = systemic_consensus(&[0, 3], 2, 10, Some(0)).unwrap();
         assert!(r.options.iter().all(|o| o.acceptance.is_none()));
         let r = systemic_consensus(&[0, 0], 0, 10, None).unwrap();
-        assert!(r.options.iter().all(|o| o.acceptance.is_none() && o.mean_resistance.is_none()));
+        assert!(r
+            .options
+            .iter()
+            .all(|o| o.acceptance.is_none() && o.mean_resistance.is_none()));
         assert_eq!(r.winners, vec![0, 1]);
     }
 

@@ -117,7 +117,10 @@ pub fn eligibility(matrix: &PairwiseMatrix, rules: &RankedRules) -> Result<Eligi
     };
     let d = def.option;
     if d >= n {
-        return Err(ResultError::OptionOutOfRange { option: d, options: n });
+        return Err(ResultError::OptionOutOfRange {
+            option: d,
+            options: n,
+        });
     }
     if def.majorities.len() != n {
         return Err(ResultError::LengthMismatch {
@@ -178,14 +181,21 @@ mod tests {
             default_option: Some(DefaultOption {
                 option: 2,
                 quorum: Some(21),
-                majorities: vec![Some(Majority::ratio(3, 1).unwrap()), Some(Majority::simple()), None],
+                majorities: vec![
+                    Some(Majority::ratio(3, 1).unwrap()),
+                    Some(Majority::simple()),
+                    None,
+                ],
             }),
         };
         let e = eligibility(&m(), &rules).unwrap();
         assert_eq!(e.eligible, vec![2]);
         assert_eq!(e.dropped[0].option, 0);
         assert!(matches!(e.dropped[0].reason, DropReason::Majority { .. }));
-        assert!(matches!(e.dropped[1].reason, DropReason::Quorum { required: 21, .. }));
+        assert!(matches!(
+            e.dropped[1].reason,
+            DropReason::Quorum { required: 21, .. }
+        ));
         let rules = RankedRules {
             default_option: Some(DefaultOption::uniform(2, 3, Some(20), Majority::simple())),
         };
@@ -196,7 +206,9 @@ mod tests {
     fn invalid_rules() {
         let mut def = DefaultOption::uniform(2, 3, None, Majority::simple());
         def.majorities[2] = Some(Majority::simple());
-        let r = RankedRules { default_option: Some(def) };
+        let r = RankedRules {
+            default_option: Some(def),
+        };
         assert!(eligibility(&m(), &r).is_err());
         let r = RankedRules {
             default_option: Some(DefaultOption::uniform(3, 3, None, Majority::simple())),

@@ -197,7 +197,10 @@ mod tests {
         ));
         assert!(matches!(
             PairwiseMatrix::new(vec![vec![0, 1], vec![2, 3]]),
-            Err(ResultError::NonZeroDiagonal { option: 1, value: 3 })
+            Err(ResultError::NonZeroDiagonal {
+                option: 1,
+                value: 3
+            })
         ));
         let big = vec![vec![0; MAX_RANKED_OPTIONS + 1]; MAX_RANKED_OPTIONS + 1];
         assert!(PairwiseMatrix::new(big).is_err());
@@ -211,17 +214,30 @@ mod tests {
         let b = |weight, tiers: Vec<Vec<usize>>| RankedBallot { weight, tiers };
         let m = PairwiseMatrix::from_ballots(
             4,
-            &[b(2, vec![vec![1], vec![0, 2]]), b(1, vec![vec![3]]), b(5, vec![])],
+            &[
+                b(2, vec![vec![1], vec![0, 2]]),
+                b(1, vec![vec![3]]),
+                b(5, vec![]),
+            ],
         )
         .unwrap();
         assert_eq!(
             m.rows(),
-            &[vec![0, 0, 0, 2], vec![2, 0, 2, 2], vec![0, 0, 0, 2], vec![1, 1, 1, 0]]
+            &[
+                vec![0, 0, 0, 2],
+                vec![2, 0, 2, 2],
+                vec![0, 0, 0, 2],
+                vec![1, 1, 1, 0]
+            ]
         );
         assert!(PairwiseMatrix::from_ballots(2, &[b(1, vec![vec![0], vec![0]])]).is_err());
         assert!(PairwiseMatrix::from_ballots(2, &[b(1, vec![vec![2]])]).is_err());
         assert!(PairwiseMatrix::from_ballots(2, &[b(1, vec![vec![]])]).is_err());
-        assert!(PairwiseMatrix::from_ballots(2, &[b(u64::MAX, vec![vec![0]]), b(1, vec![vec![0]])]).is_err());
+        assert!(PairwiseMatrix::from_ballots(
+            2,
+            &[b(u64::MAX, vec![vec![0]]), b(1, vec![vec![0]])]
+        )
+        .is_err());
     }
 
     #[test]

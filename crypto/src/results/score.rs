@@ -43,7 +43,12 @@ pub struct ScoreResult {
 }
 
 /// Checks per-option totals against `max · voters` (spec §6, §7.1).
-pub(crate) fn check_totals(totals: &[u64], voters: u64, max: u64, what: &'static str) -> Result<u128> {
+pub(crate) fn check_totals(
+    totals: &[u64],
+    voters: u64,
+    max: u64,
+    what: &'static str,
+) -> Result<u128> {
     if totals.is_empty() {
         return Err(ResultError::NoOptions);
     }

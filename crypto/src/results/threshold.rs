@@ -50,7 +50,9 @@ impl Majority {
     /// supermajority `N:1` is `ratio(N, 1)`), i.e. the strict share
     /// `n / (n + m)`. Fails on `n = 0` or on overflow of `n + m`.
     pub fn ratio(n: u64, m: u64) -> Result<Self> {
-        let den = n.checked_add(m).ok_or(ResultError::Overflow("majority ratio"))?;
+        let den = n
+            .checked_add(m)
+            .ok_or(ResultError::Overflow("majority ratio"))?;
         let maj = Majority {
             num: n,
             den,
@@ -62,7 +64,10 @@ impl Majority {
 
     /// Checks the invariants listed on [`Majority`].
     pub fn validate(&self) -> Result<()> {
-        if self.den == 0 || self.num == 0 || self.num > self.den || (self.strict && self.num == self.den)
+        if self.den == 0
+            || self.num == 0
+            || self.num > self.den
+            || (self.strict && self.num == self.den)
         {
             return Err(ResultError::InvalidMajority {
                 num: self.num,
