@@ -73,5 +73,33 @@ fn signatures(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, linear_answers, signatures);
+/// The aggregated range proof alone: 32 statements of 8 bits, the shape of
+/// a 10-option systemic-consensus answer (20 statements padded to 32).
+fn range_proof(c: &mut Criterion) {
+    use merlin::Transcript;
+    use psephos_crypto::generators::h;
+    use psephos_crypto::proofs::range;
+    let openings: Vec<(u64, Scalar)> = (0..20)
+        .map(|i| (i % 11, Scalar::random(&mut OsRng)))
+        .collect();
+    let ws: Vec<RistrettoPoint> = openings
+        .iter()
+        .map(|(w, t)| g() * Scalar::from(*w) + h() * t)
+        .collect();
+    let mut group = c.benchmark_group("range");
+    group.sample_size(30);
+    group.bench_function("prove/20x8", |b| {
+        b.iter(|| range::prove(&mut Transcript::new(b"bench"), 8, &openings, &mut OsRng).unwrap())
+    });
+    let (proof, _) =
+        range::prove(&mut Transcript::new(b"bench"), 8, &openings, &mut OsRng).unwrap();
+    group.bench_function("verify/20x8", |b| {
+        b.iter(|| {
+            range::verify(&mut Transcript::new(b"bench"), 8, &ws, &proof, &mut OsRng).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, linear_answers, signatures, range_proof);
 criterion_main!(benches);
