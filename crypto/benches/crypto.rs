@@ -101,5 +101,50 @@ fn range_proof(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, linear_answers, signatures, range_proof);
+/// 64 systemic-consensus answers: one by one (the reference) against one
+/// batch (protocol.md §5.4), single-threaded.
+fn batch_verification(c: &mut Criterion) {
+    use psephos_crypto::batch::Batch;
+    let ctx = ctx();
+    let cons = Score {
+        options: 10,
+        max: 10,
+        unrated: Unrated::CountsAsMax,
+    }
+    .constraints();
+    let answers: Vec<_> = (0..64)
+        .map(|i| {
+            linear::prove(&ctx, &cons, &[i % 11; 10], &mut OsRng)
+                .unwrap()
+                .0
+        })
+        .collect();
+    let mut group = c.benchmark_group("batch/systemic_consensus_10x64");
+    group.sample_size(10);
+    group.bench_function("per_proof", |b| {
+        b.iter(|| {
+            for a in &answers {
+                linear::verify(&ctx, &cons, a, &mut OsRng).unwrap();
+            }
+        })
+    });
+    group.bench_function("batched", |b| {
+        b.iter(|| {
+            let mut batch = Batch::new();
+            for a in &answers {
+                linear::verify_into_batch(&ctx, &cons, a, &mut batch, &mut OsRng).unwrap();
+            }
+            assert!(batch.vartime_is_zero());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    linear_answers,
+    signatures,
+    range_proof,
+    batch_verification
+);
 criterion_main!(benches);

@@ -6,6 +6,7 @@ use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::batch::Batch;
 use crate::credential::{CredentialKey, Signature};
 use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
@@ -185,14 +186,9 @@ impl Ballot {
         Ok((Ballot { body, signature }, openings))
     }
 
-    /// Checks the ballot completely against the statement (spec §10.2),
-    /// except the membership of its credential in the published list, which
-    /// the caller checks.
-    pub fn verify<R: RngCore + CryptoRng>(
-        &self,
-        stmt: &BallotStatement,
-        rng: &mut R,
-    ) -> Result<()> {
+    /// Checks the form of the ballot against the statement (spec §10.1):
+    /// version, election, one answer per question in order, kinds.
+    pub fn check_form(&self, stmt: &BallotStatement) -> Result<()> {
         let body = &self.body;
         if body.spec_version != SPEC_VERSION {
             return Err(DecodeError::UnknownVersion(body.spec_version).into());
@@ -214,6 +210,32 @@ impl Ballot {
                     answer.question, qid
                 )));
             }
+            let fits = matches!(
+                (shape, &answer.proof),
+                (QuestionShape::Linear(_), AnswerProof::Linear(_))
+                    | (QuestionShape::Ranked { .. }, AnswerProof::Ranked(_))
+            );
+            if !fits {
+                return Err(CryptoError::Shape(format!(
+                    "question {qid}: answer of the wrong kind"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the ballot completely against the statement (spec §10.2),
+    /// except the membership of its credential in the published list, which
+    /// the caller checks. Each proof is verified on its own: the reference
+    /// for [`Ballot::verify_into_batch`].
+    pub fn verify<R: RngCore + CryptoRng>(
+        &self,
+        stmt: &BallotStatement,
+        rng: &mut R,
+    ) -> Result<()> {
+        self.check_form(stmt)?;
+        let body = &self.body;
+        for (answer, (qid, shape)) in body.answers.iter().zip(&stmt.questions) {
             let ctx = stmt.context(qid, body.credential);
             match (shape, &answer.proof) {
                 (QuestionShape::Linear(cons), AnswerProof::Linear(a)) => {
@@ -222,16 +244,49 @@ impl Ballot {
                 (QuestionShape::Ranked { options }, AnswerProof::Ranked(a)) => {
                     ranked::verify(&ctx, *options, a, rng)?
                 }
-                _ => {
-                    return Err(CryptoError::Shape(format!(
-                        "question {qid}: answer of the wrong kind"
-                    )))
-                }
+                _ => return Err(CryptoError::Shape("answer of the wrong kind".into())),
             }
         }
-        let msg = serde_json::to_vec(body).expect("ballot bodies always serialize");
         self.signature
-            .verify(&stmt.election_id, &body.credential, &msg)
+            .verify(&stmt.election_id, &body.credential, &self.signed_message())
+    }
+
+    /// Checks the form and adds every equation of the ballot — all proofs
+    /// and the signature — to `batch`; the ballot is valid when the batch
+    /// evaluates to zero (spec protocol.md §5.4).
+    pub fn verify_into_batch<R: RngCore + CryptoRng>(
+        &self,
+        stmt: &BallotStatement,
+        batch: &mut Batch,
+        rng: &mut R,
+    ) -> Result<()> {
+        self.check_form(stmt)?;
+        let body = &self.body;
+        for (answer, (qid, shape)) in body.answers.iter().zip(&stmt.questions) {
+            let ctx = stmt.context(qid, body.credential);
+            match (shape, &answer.proof) {
+                (QuestionShape::Linear(cons), AnswerProof::Linear(a)) => {
+                    linear::verify_into_batch(&ctx, cons, a, batch, rng)?
+                }
+                (QuestionShape::Ranked { options }, AnswerProof::Ranked(a)) => {
+                    ranked::verify_into_batch(&ctx, *options, a, batch, rng)?
+                }
+                _ => return Err(CryptoError::Shape("answer of the wrong kind".into())),
+            }
+        }
+        self.signature.verify_into(
+            &stmt.election_id,
+            &body.credential,
+            &self.signed_message(),
+            batch.msm(),
+            rng,
+        );
+        Ok(())
+    }
+
+    /// The message the credential signs: the canonical JSON of the body.
+    pub fn signed_message(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body).expect("ballot bodies always serialize")
     }
 }
 

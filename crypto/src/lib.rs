@@ -11,6 +11,7 @@
 //! - [`transcript`]: Fiat–Shamir transcripts and their labels (§3).
 //! - [`elgamal`]: exponential ElGamal (§4).
 //! - [`msm`]: random-linear-combination verification (§5.4).
+//! - [`batch`]: many proofs, range proofs included, in one multiscalar multiplication (§5.4, §6.2).
 //! - [`proofs`]: linking and range proofs (§6).
 //! - [`questions`]: question kinds and their encrypted answers (§7–§8).
 //! - [`ballot`]: signed ballots, canonical bytes, tracking codes (§10).
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod ballot;
+pub mod batch;
 pub mod credential;
 pub mod dlog;
 pub mod elgamal;

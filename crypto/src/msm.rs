@@ -67,6 +67,12 @@ impl Msm {
         self.points.extend(other.points);
     }
 
+    /// The variable terms and the summed coefficients of `G` and `H`:
+    /// `(scalars, (g, h, points))`.
+    pub fn parts(&self) -> (&[Scalar], (Scalar, Scalar, &[RistrettoPoint])) {
+        (&self.scalars, (self.g, self.h, &self.points))
+    }
+
     /// Evaluates the equation (variable time: all inputs are public).
     pub fn vartime_is_zero(&self) -> bool {
         let sum = RistrettoPoint::vartime_multiscalar_mul(

@@ -112,19 +112,30 @@ pub fn prove<R: RngCore + CryptoRng>(
     Ok((bytes, commitments))
 }
 
-/// Splits proof bytes into the chunk proofs of `q` statements, refusing any
-/// length other than the exact one.
-pub fn split_proof(bits: usize, q: usize, proof: &[u8]) -> Result<Vec<(usize, RangeProof)>> {
+/// Splits proof bytes into the byte strings of the chunk proofs of `q`
+/// statements, refusing any length other than the exact one.
+pub fn split_proof_bytes(bits: usize, q: usize, proof: &[u8]) -> Result<Vec<&[u8]>> {
     check_params(bits, q)?;
     if proof.len() != proof_len(bits, q) {
         return Err(CryptoError::InvalidProof("range"));
     }
     let mut rest = proof;
-    chunks(q)
+    Ok(chunks(q)
         .into_iter()
         .map(|m| {
             let (bytes, tail) = rest.split_at(chunk_len(bits, m));
             rest = tail;
+            bytes
+        })
+        .collect())
+}
+
+/// Splits proof bytes into the parsed chunk proofs of `q` statements.
+pub fn split_proof(bits: usize, q: usize, proof: &[u8]) -> Result<Vec<(usize, RangeProof)>> {
+    split_proof_bytes(bits, q, proof)?
+        .into_iter()
+        .zip(chunks(q))
+        .map(|(bytes, m)| {
             RangeProof::from_bytes(bytes)
                 .map(|p| (m, p))
                 .map_err(|_| CryptoError::InvalidProof("range"))

@@ -346,6 +346,20 @@ pub fn verify<R: RngCore + CryptoRng>(
     range::verify(&mut t, cons.bits(), &derived, &answer.range, rng)
 }
 
+/// Adds every equation of the answer — linking and range — to `batch`
+/// (spec protocol.md §5.4, §6.2); checked when the batch is evaluated.
+pub fn verify_into_batch<R: RngCore + CryptoRng>(
+    ctx: &ProofContext,
+    cons: &LinearConstraints,
+    answer: &LinearAnswer,
+    batch: &mut crate::batch::Batch,
+    rng: &mut R,
+) -> Result<()> {
+    let mut t = verify_link_into(ctx, cons, answer, batch.msm(), rng)?;
+    let derived = cons.derived_commitments(&answer.commitments);
+    batch.add_range(&mut t, cons.bits(), &derived, &answer.range, rng)
+}
+
 /// The reference verifier: the same checks as [`verify`], with each linking
 /// equation evaluated on its own instead of in one random combination.
 /// Batched verification is tested against it.

@@ -372,6 +372,20 @@ pub fn verify_into<R: RngCore + CryptoRng>(
     Ok(eq.transcript)
 }
 
+/// Adds every equation of the answer — linking, OR and range — to `batch`
+/// (spec §7, protocol.md §5.4); checked when the batch is evaluated.
+pub fn verify_into_batch<R: RngCore + CryptoRng>(
+    ctx: &ProofContext,
+    n: usize,
+    answer: &RankedAnswer,
+    batch: &mut crate::batch::Batch,
+    rng: &mut R,
+) -> Result<()> {
+    let mut t = verify_into(ctx, n, answer, batch.msm(), rng)?;
+    let derived = derived_commitments(n, &answer.commitments, &answer.ranks)?;
+    batch.add_range(&mut t, RANGE_BITS, &derived, &answer.range, rng)
+}
+
 /// Verifies a ranked answer completely (spec §7): shape, linking proof, OR
 /// proofs, range proof.
 pub fn verify<R: RngCore + CryptoRng>(
