@@ -5,6 +5,7 @@
 //! - [`tally`]: the encrypted tally (§4).
 //! - [`outcome`]: results computed from decrypted totals (§6).
 //! - [`audit`]: audited (spoiled) ballots (§7).
+//! - [`transition`]: officer transitions on the board (§8).
 //!
 //! Trustee messages and decryption shares are in [`crate::threshold`] (§5).
 
@@ -13,9 +14,11 @@ pub mod credentials;
 pub mod manifest;
 pub mod outcome;
 pub mod tally;
+pub mod transition;
 
 pub use audit::AuditedBallot;
 pub use credentials::{CredentialEntry, CredentialList};
 pub use manifest::{Manifest, Question, QuestionKind};
 pub use outcome::{compute_outcome, total_bound, ElectionResult, Outcome, QuestionResult};
 pub use tally::{EncryptedTally, QuestionTally};
+pub use transition::{Transition, TransitionKind};
