@@ -10,6 +10,7 @@ use crate::batch::Batch;
 use crate::credential::{CredentialKey, Signature};
 use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
+use crate::point::Point;
 use crate::questions::linear::{self, LinearAnswer, LinearConstraints, LinearOpening};
 use crate::questions::ranked::{self, RankedAnswer, RankedOpening};
 use crate::transcript::ProofContext;
@@ -52,8 +53,7 @@ pub struct BallotBody {
     #[serde(with = "encoding::bytes32")]
     pub election_id: [u8; 32],
     /// The voter's public credential.
-    #[serde(with = "encoding::point")]
-    pub credential: RistrettoPoint,
+    pub credential: Point,
     /// One answer per question, in manifest order.
     pub answers: Vec<Answer>,
 }
@@ -149,7 +149,7 @@ impl Ballot {
                 stmt.questions.len()
             )));
         }
-        let credential = key.public();
+        let credential = Point::new(key.public());
         let mut answers = Vec::with_capacity(plain.len());
         let mut openings = Vec::with_capacity(plain.len());
         for ((qid, shape), p) in stmt.questions.iter().zip(plain) {
@@ -260,6 +260,19 @@ impl Ballot {
         batch: &mut Batch,
         rng: &mut R,
     ) -> Result<()> {
+        self.verify_into_batch_signed(stmt, &self.signed_message(), batch, rng)
+    }
+
+    /// [`Ballot::verify_into_batch`] with the signed message already at hand
+    /// (from [`Ballot::body_bytes`] of the canonical bytes, which saves
+    /// re-serialising the body).
+    pub fn verify_into_batch_signed<R: RngCore + CryptoRng>(
+        &self,
+        stmt: &BallotStatement,
+        message: &[u8],
+        batch: &mut Batch,
+        rng: &mut R,
+    ) -> Result<()> {
         self.check_form(stmt)?;
         let body = &self.body;
         for (answer, (qid, shape)) in body.answers.iter().zip(&stmt.questions) {
@@ -277,11 +290,23 @@ impl Ballot {
         self.signature.verify_into(
             &stmt.election_id,
             &body.credential,
-            &self.signed_message(),
+            message,
             batch.msm(),
             rng,
         );
         Ok(())
+    }
+
+    /// The bytes of the body inside canonical ballot bytes: the signed
+    /// message, `{"body":` … `,"signature":{…}}` stripped. Only meaningful
+    /// for bytes [`Ballot::parse_canonical`] accepted.
+    pub fn body_bytes(canonical: &[u8]) -> Option<&[u8]> {
+        const HEAD: &[u8] = b"{\"body\":";
+        const TAIL: &[u8] = b",\"signature\":";
+        let end = canonical.windows(TAIL.len()).rposition(|w| w == TAIL)?;
+        canonical
+            .starts_with(HEAD)
+            .then(|| &canonical[HEAD.len()..end])
     }
 
     /// The message the credential signs: the canonical JSON of the body.
@@ -292,12 +317,16 @@ impl Ballot {
 
 impl BallotStatement {
     /// The proof context of one question for one credential.
-    pub fn context(&self, question_id: &str, credential: RistrettoPoint) -> ProofContext {
+    pub fn context(
+        &self,
+        question_id: &str,
+        credential: impl Into<RistrettoPoint>,
+    ) -> ProofContext {
         ProofContext {
             election_id: self.election_id,
             election_key: self.election_key,
             question_id: question_id.to_string(),
-            credential,
+            credential: credential.into(),
         }
     }
 }

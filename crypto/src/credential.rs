@@ -29,6 +29,7 @@ use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
 use crate::generators::g_table;
 use crate::msm::{random_weight, Msm};
+use crate::point::{AsPoint, Point};
 use crate::transcript::{labels, TranscriptExt, PROTOCOL_LABEL};
 
 /// Crockford's base-32 alphabet.
@@ -163,14 +164,13 @@ impl core::fmt::Debug for CredentialKey {
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     /// Commitment `A = aG`.
-    #[serde(with = "encoding::point")]
-    pub a: RistrettoPoint,
+    pub a: Point,
     /// Response `z = a + c·x`.
     #[serde(with = "encoding::scalar")]
     pub z: Scalar,
 }
 
-fn signature_transcript(election_id: &[u8; 32], public: &RistrettoPoint, msg: &[u8]) -> Transcript {
+fn signature_transcript<P: AsPoint>(election_id: &[u8; 32], public: &P, msg: &[u8]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL_LABEL);
     t.append_message(b"proof", labels::BALLOT_SIGNATURE);
     t.append_message(b"election", election_id);
@@ -199,7 +199,7 @@ impl CredentialKey {
             .rekey_with_witness_bytes(b"x", self.secret.as_bytes())
             .finalize(rng);
         let nonce = Zeroizing::new(Scalar::random(&mut nonce_rng));
-        let a = g_table() * &*nonce;
+        let a = Point::new(g_table() * &*nonce);
         t.append_point(b"A", &a);
         let c = t.challenge_scalar(b"c");
         Signature {
@@ -211,10 +211,10 @@ impl CredentialKey {
 
 impl Signature {
     /// Adds the equation `zG − A − cX = 0` with a random weight to `msm`.
-    pub fn verify_into<R: RngCore + CryptoRng>(
+    pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
         &self,
         election_id: &[u8; 32],
-        public: &RistrettoPoint,
+        public: &P,
         msg: &[u8],
         msm: &mut Msm,
         rng: &mut R,
@@ -225,7 +225,7 @@ impl Signature {
         let w = random_weight(rng);
         msm.add_g(w * self.z);
         msm.add(-w, self.a);
-        msm.add(-w * c, *public);
+        msm.add(-w * c, public.to_point());
     }
 
     /// Verifies the signature of `msg` by credential `public`.

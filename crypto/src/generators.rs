@@ -47,6 +47,26 @@ fn h_table_and_point() -> (&'static RistrettoBasepointTable, &'static RistrettoP
     (t, p)
 }
 
+/// `x·G` for a public integer `x`: from a table for `x < 4096` (the bounds
+/// of every question kind), by fixed-base multiplication above.
+pub fn small_multiple_of_g(x: u64) -> RistrettoPoint {
+    const SIZE: usize = 4096;
+    static TABLE: OnceLock<Vec<RistrettoPoint>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = Vec::with_capacity(SIZE);
+        let mut acc = curve25519_dalek::traits::Identity::identity();
+        for _ in 0..SIZE {
+            t.push(acc);
+            acc += g();
+        }
+        t
+    });
+    match table.get(x as usize) {
+        Some(p) if x < SIZE as u64 => *p,
+        _ => g_table() * &curve25519_dalek::scalar::Scalar::from(x),
+    }
+}
+
 /// Pedersen generators for Bulletproofs: value base `G`, blinding base `H`.
 pub fn pedersen_gens() -> PedersenGens {
     PedersenGens {
@@ -94,6 +114,14 @@ mod tests {
         assert_ne!(h(), g());
         assert!(!h().is_identity());
         assert_eq!(&h_table().basepoint(), &h());
+    }
+
+    #[test]
+    fn small_multiples() {
+        use curve25519_dalek::scalar::Scalar;
+        for x in [0u64, 1, 2, 10, 4095, 4096, 1 << 40] {
+            assert_eq!(small_multiple_of_g(x), g() * Scalar::from(x));
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`generators`]: `G`, the independent `H`, Bulletproofs generators (spec `protocol.md` §2).
 //! - [`transcript`]: Fiat–Shamir transcripts and their labels (§3).
 //! - [`elgamal`]: exponential ElGamal (§4).
+//! - [`point`]: points that keep their canonical encoding (encoding.md §1).
 //! - [`msm`]: random-linear-combination verification (§5.4).
 //! - [`batch`]: many proofs, range proofs included, in one multiscalar multiplication (§5.4, §6.2).
 //! - [`proofs`]: linking and range proofs (§6).
@@ -32,6 +33,7 @@ pub mod encoding;
 pub mod error;
 pub mod generators;
 pub mod msm;
+pub mod point;
 pub mod proofs;
 pub mod questions;
 pub mod record;

@@ -44,9 +44,9 @@ impl Msm {
     }
 
     /// Adds `s·P`.
-    pub fn add(&mut self, s: Scalar, p: RistrettoPoint) {
+    pub fn add(&mut self, s: Scalar, p: impl Into<RistrettoPoint>) {
         self.scalars.push(s);
-        self.points.push(p);
+        self.points.push(p.into());
     }
 
     /// Number of variable points so far.

@@ -22,6 +22,7 @@ use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 
 use crate::generators::{g, h};
+use crate::point::Encoded;
 
 /// The protocol label every transcript starts with.
 pub const PROTOCOL_LABEL: &[u8] = b"psephos v1";
@@ -45,7 +46,7 @@ pub mod labels {
 /// Helpers for appending group elements and drawing challenges.
 pub trait TranscriptExt {
     /// Appends a group element's canonical encoding.
-    fn append_point(&mut self, label: &'static [u8], p: &RistrettoPoint);
+    fn append_point<P: Encoded>(&mut self, label: &'static [u8], p: &P);
     /// Appends many group elements, preceded by their count.
     fn append_points(&mut self, label: &'static [u8], ps: &[RistrettoPoint]);
     /// Appends a scalar's canonical encoding.
@@ -55,8 +56,8 @@ pub trait TranscriptExt {
 }
 
 impl TranscriptExt for Transcript {
-    fn append_point(&mut self, label: &'static [u8], p: &RistrettoPoint) {
-        self.append_message(label, p.compress().as_bytes());
+    fn append_point<P: Encoded>(&mut self, label: &'static [u8], p: &P) {
+        self.append_message(label, p.encoded().as_bytes());
     }
 
     fn append_points(&mut self, label: &'static [u8], ps: &[RistrettoPoint]) {
@@ -96,11 +97,23 @@ impl ProofContext {
         let mut t = Transcript::new(PROTOCOL_LABEL);
         t.append_message(b"proof", proof_label);
         t.append_message(b"election", &self.election_id);
-        t.append_point(b"G", &g());
-        t.append_point(b"H", &h());
+        t.append_message(b"G", g_h_encodings().0.as_bytes());
+        t.append_message(b"H", g_h_encodings().1.as_bytes());
         t.append_point(b"K", &self.election_key);
         t.append_message(b"question", self.question_id.as_bytes());
         t.append_point(b"credential", &self.credential);
         t
     }
+}
+
+/// The encodings of `G` and `H`, compressed once.
+pub fn g_h_encodings() -> &'static (
+    curve25519_dalek::ristretto::CompressedRistretto,
+    curve25519_dalek::ristretto::CompressedRistretto,
+) {
+    static GH: std::sync::OnceLock<(
+        curve25519_dalek::ristretto::CompressedRistretto,
+        curve25519_dalek::ristretto::CompressedRistretto,
+    )> = std::sync::OnceLock::new();
+    GH.get_or_init(|| (g().compress(), h().compress()))
 }

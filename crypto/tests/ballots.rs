@@ -94,7 +94,7 @@ fn forged_and_moved_ballots_are_rejected() {
     // Another credential re-signs the same answers: the proofs are bound to
     // the first credential.
     let mut stolen = ballot.clone();
-    stolen.body.credential = other.public();
+    stolen.body.credential = other.public().into();
     let msg = serde_json::to_vec(&stolen.body).unwrap();
     stolen.signature = other.sign(&stmt.election_id, &msg, &mut OsRng);
     assert!(stolen.verify(&stmt, &mut OsRng).is_err());
@@ -133,4 +133,17 @@ fn invalid_plaintexts_are_refused_at_cast() {
     p[1] = PlainAnswer::Linear(vec![0, 3, 11, 7]);
     assert!(Ballot::cast(&stmt, &key, &p, &mut OsRng).is_err());
     assert!(Ballot::cast(&stmt, &key, &plain()[..2], &mut OsRng).is_err());
+}
+
+#[test]
+fn body_bytes_are_the_signed_message() {
+    let stmt = statement();
+    let key = CredentialCode::generate(&mut OsRng).signing_key(&stmt.election_id);
+    let (ballot, _) = Ballot::cast(&stmt, &key, &plain(), &mut OsRng).unwrap();
+    let bytes = ballot.to_bytes();
+    assert_eq!(
+        Ballot::body_bytes(&bytes).unwrap(),
+        ballot.signed_message().as_slice()
+    );
+    assert!(Ballot::body_bytes(b"{\"x\":1}").is_none());
 }

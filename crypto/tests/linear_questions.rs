@@ -245,13 +245,13 @@ fn tampered_fields_are_rejected() {
     t.ciphertexts.swap(0, 1);
     assert!(rejected(&ctx, &cons, &t), "swapped ciphertexts");
     let mut t = a.clone();
-    t.commitments[2] = p;
+    t.commitments[2] = p.into();
     assert!(rejected(&ctx, &cons, &t), "commitment replaced");
     let mut t = a.clone();
     t.link[1].z_m += Scalar::ONE;
     assert!(rejected(&ctx, &cons, &t), "link response");
     let mut t = a.clone();
-    t.link[0].a_v = p;
+    t.link[0].a_v = p.into();
     assert!(rejected(&ctx, &cons, &t), "link commitment");
     let mut t = a.clone();
     t.range[100] ^= 1;

@@ -69,8 +69,15 @@ fn fail(
         .code(code)
 }
 
+/// A parsed ballot with its signed message (the body's bytes).
+struct Prepared {
+    ballot: Ballot,
+    valid: ValidBallot,
+    message: Vec<u8>,
+}
+
 /// Form and credential checks (5.1, 5.2, 5.5): parse, look up.
-fn prepare(ctx: &BallotContext<'_>, input: &BallotInput) -> Result<(Ballot, ValidBallot), Failure> {
+fn prepare(ctx: &BallotContext<'_>, input: &BallotInput) -> Result<Prepared, Failure> {
     let tracking = tracking_code(&input.payload);
     let ballot = Ballot::parse_canonical(&input.payload)
         .map_err(|e| fail("5.1", input, &tracking, &e, e.code()))?;
@@ -96,16 +103,20 @@ fn prepare(ctx: &BallotContext<'_>, input: &BallotInput) -> Result<(Ballot, Vali
             AnswerProof::Ranked(r) => r.ciphertexts.iter().copied(),
         })
         .collect();
-    Ok((
+    let message = Ballot::body_bytes(&input.payload)
+        .map(<[u8]>::to_vec)
+        .unwrap_or_else(|| ballot.signed_message());
+    Ok(Prepared {
         ballot,
-        ValidBallot {
+        valid: ValidBallot {
             index: input.index,
             credential,
             weight,
             tracking,
             ciphertexts,
         },
-    ))
+        message,
+    })
 }
 
 /// Parses a ballot already known valid (the second pass) into its
@@ -114,7 +125,7 @@ pub(crate) fn prepare_valid(
     ctx: &BallotContext<'_>,
     input: &BallotInput,
 ) -> Result<ValidBallot, Failure> {
-    prepare(ctx, input).map(|(_, v)| v)
+    prepare(ctx, input).map(|p| p.valid)
 }
 
 /// The exact reason a ballot fails on its own (5.3 proofs, 5.4 signature).
@@ -136,10 +147,10 @@ fn reference_failure(ctx: &BallotContext<'_>, ballot: &Ballot, v: &ValidBallot) 
 /// Checks a group of ballots: returns the valid ones (in input order) and
 /// the failures.
 pub fn check(ctx: &BallotContext<'_>, inputs: &[BallotInput]) -> (Vec<ValidBallot>, Vec<Failure>) {
-    let prepared: Vec<Result<(Ballot, ValidBallot), Failure>> =
+    let prepared: Vec<Result<Prepared, Failure>> =
         inputs.par_iter().map(|i| prepare(ctx, i)).collect();
     let mut failures = Vec::new();
-    let mut ok: Vec<(Ballot, ValidBallot)> = Vec::with_capacity(prepared.len());
+    let mut ok: Vec<Prepared> = Vec::with_capacity(prepared.len());
     for p in prepared {
         match p {
             Ok(x) => ok.push(x),
@@ -148,15 +159,15 @@ pub fn check(ctx: &BallotContext<'_>, inputs: &[BallotInput]) -> (Vec<ValidBallo
     }
     let verdicts: Vec<Option<Failure>> = if ctx.no_batch {
         ok.par_iter()
-            .map(|(b, v)| reference_failure(ctx, b, v))
+            .map(|p| reference_failure(ctx, &p.ballot, &p.valid))
             .collect()
     } else {
         batched(ctx, &ok)
     };
     let mut valid = Vec::with_capacity(ok.len());
-    for ((_, v), verdict) in ok.into_iter().zip(verdicts) {
+    for (p, verdict) in ok.into_iter().zip(verdicts) {
         match verdict {
-            None => valid.push(v),
+            None => valid.push(p.valid),
             Some(f) => failures.push(f),
         }
     }
@@ -166,12 +177,13 @@ pub fn check(ctx: &BallotContext<'_>, inputs: &[BallotInput]) -> (Vec<ValidBallo
 
 /// Batched verdicts: one merged batch per thread-sized group, bisected on
 /// failure.
-fn batched(ctx: &BallotContext<'_>, ok: &[(Ballot, ValidBallot)]) -> Vec<Option<Failure>> {
+fn batched(ctx: &BallotContext<'_>, ok: &[Prepared]) -> Vec<Option<Failure>> {
     let batches: Vec<Result<Batch, Failure>> = ok
         .par_iter()
-        .map(|(b, v)| {
+        .map(|p| {
+            let (b, v) = (&p.ballot, &p.valid);
             let mut batch = Batch::new();
-            b.verify_into_batch(ctx.statement, &mut batch, &mut rng())
+            b.verify_into_batch_signed(ctx.statement, &p.message, &mut batch, &mut rng())
                 .map(|()| batch)
                 .map_err(|e| {
                     reference_failure(ctx, b, v).unwrap_or_else(|| {
@@ -200,7 +212,7 @@ fn batched(ctx: &BallotContext<'_>, ok: &[(Ballot, ValidBallot)]) -> Vec<Option<
 /// The failing ballots of `group`, found by halving.
 fn bisect(
     ctx: &BallotContext<'_>,
-    ok: &[(Ballot, ValidBallot)],
+    ok: &[Prepared],
     group: &[(usize, &Result<Batch, Failure>)],
 ) -> Vec<(usize, Failure)> {
     let mut out = Vec::new();
@@ -218,7 +230,7 @@ fn bisect(
         group.iter().filter(|(_, b)| b.is_ok()).copied().collect();
     if rest.len() == 1 {
         let i = rest[0].0;
-        let (b, v) = &ok[i];
+        let (b, v) = (&ok[i].ballot, &ok[i].valid);
         let f = reference_failure(ctx, b, v).unwrap_or_else(|| {
             Failure::new("5.3", "the ballot's equations do not hold in a batch")
                 .at(v.index)

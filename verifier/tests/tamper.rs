@@ -268,7 +268,7 @@ fn t15_proofs_of_another_credential() {
     let mut e = s.entries();
     let i = position(&e, "ballot") + 1;
     let mut b = ballot_at(&e, i);
-    b.body.credential = s.voters[2].0.public();
+    b.body.credential = s.voters[2].0.public().into();
     e[i].1 = resign(s, 2, b);
     rejected_at(&run(&e), "5.3");
 }

@@ -34,6 +34,7 @@ use crate::encoding;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g, g_table, h, h_table};
 use crate::msm::{random_weight, Msm};
+use crate::point::{AsPoint, Encoded, Point};
 use crate::transcript::TranscriptExt;
 
 /// One value's part of a [`LinkProof`].
@@ -41,14 +42,11 @@ use crate::transcript::TranscriptExt;
 #[serde(deny_unknown_fields)]
 pub struct LinkItem {
     /// `Aᴿ = aᵣG`.
-    #[serde(with = "encoding::point")]
-    pub a_r: RistrettoPoint,
+    pub a_r: Point,
     /// `Aᶜ = aₘG + aᵣK`.
-    #[serde(with = "encoding::point")]
-    pub a_c: RistrettoPoint,
+    pub a_c: Point,
     /// `Aⱽ = aₘG + aₛH`.
-    #[serde(with = "encoding::point")]
-    pub a_v: RistrettoPoint,
+    pub a_v: Point,
     /// `zₘ`.
     #[serde(with = "encoding::scalar")]
     pub z_m: Scalar,
@@ -101,11 +99,15 @@ pub fn prove<R: RngCore + CryptoRng>(
             ]
         })
         .collect();
-    let commitments: Vec<[RistrettoPoint; 3]> = nonces
+    let commitments: Vec<[Point; 3]> = nonces
         .iter()
         .map(|[am, ar, as_]| {
             let am_g = g_table() * am;
-            [g_table() * ar, am_g + key * ar, am_g + h_table() * as_]
+            [
+                Point::new(g_table() * ar),
+                Point::new(am_g + key * ar),
+                Point::new(am_g + h_table() * as_),
+            ]
         })
         .collect();
     absorb_commitments(t, commitments.iter().map(|c| (&c[0], &c[1], &c[2])));
@@ -125,9 +127,9 @@ pub fn prove<R: RngCore + CryptoRng>(
         .collect()
 }
 
-fn absorb_commitments<'a>(
+fn absorb_commitments<'a, P: Encoded + 'a>(
     t: &mut Transcript,
-    items: impl ExactSizeIterator<Item = (&'a RistrettoPoint, &'a RistrettoPoint, &'a RistrettoPoint)>,
+    items: impl ExactSizeIterator<Item = (&'a P, &'a P, &'a P)>,
 ) {
     t.append_u64(b"link-count", items.len() as u64);
     for (a_r, a_c, a_v) in items {
@@ -140,11 +142,11 @@ fn absorb_commitments<'a>(
 /// Replays the transcript and adds the proof's `3k` equations, each with
 /// its own random weight, to `msm` (spec §6.1, verifier). The equations are
 /// checked when `msm` is evaluated.
-pub fn verify_into<R: RngCore + CryptoRng>(
+pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
     t: &mut Transcript,
     key: &RistrettoPoint,
     ciphertexts: &[Ciphertext],
-    commitments: &[RistrettoPoint],
+    commitments: &[P],
     proof: &LinkProof,
     msm: &mut Msm,
     rng: &mut R,
@@ -177,7 +179,7 @@ pub fn verify_into<R: RngCore + CryptoRng>(
         msm.add(-w2, item.a_c);
         msm.add(-w2 * c, ct.c);
         msm.add(-w3, item.a_v);
-        msm.add(-w3 * c, *v);
+        msm.add(-w3 * c, v.to_point());
     }
     msm.add(k_coeff, *key);
     Ok(())
@@ -186,11 +188,11 @@ pub fn verify_into<R: RngCore + CryptoRng>(
 /// The reference check: replays the transcript and evaluates the `3k`
 /// equations one by one, without random weights. Slower than
 /// [`verify_into`]; the combined check is tested against it.
-pub fn vartime_verify_each(
+pub fn vartime_verify_each<P: AsPoint>(
     t: &mut Transcript,
     key: &RistrettoPoint,
     ciphertexts: &[Ciphertext],
-    commitments: &[RistrettoPoint],
+    commitments: &[P],
     proof: &LinkProof,
 ) -> Result<()> {
     if ciphertexts.len() != proof.len() || commitments.len() != proof.len() {
@@ -203,9 +205,9 @@ pub fn vartime_verify_each(
     };
     for ((i, ct), v) in proof.iter().zip(ciphertexts).zip(commitments) {
         let one = Scalar::ONE;
-        let ok = holds(&[i.z_r, -one, -c], &[g(), i.a_r, ct.r])
-            && holds(&[i.z_m, i.z_r, -one, -c], &[g(), *key, i.a_c, ct.c])
-            && holds(&[i.z_m, i.z_s, -one, -c], &[g(), h(), i.a_v, *v]);
+        let ok = holds(&[i.z_r, -one, -c], &[g(), *i.a_r, ct.r])
+            && holds(&[i.z_m, i.z_r, -one, -c], &[g(), *key, *i.a_c, ct.c])
+            && holds(&[i.z_m, i.z_s, -one, -c], &[g(), h(), *i.a_v, v.to_point()]);
         if !ok {
             return Err(CryptoError::InvalidProof("link"));
         }

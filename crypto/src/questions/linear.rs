@@ -30,6 +30,7 @@ use crate::encoding;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g_table, h_table};
 use crate::msm::Msm;
+use crate::point::Point;
 use crate::proofs::link::{self, LinkProof, LinkWitness};
 use crate::proofs::range;
 use crate::transcript::{labels, ProofContext, TranscriptExt};
@@ -171,14 +172,14 @@ impl LinearConstraints {
     }
 
     /// The derived commitments `Wᵢ` of the range statements (verifier side).
-    pub fn derived_commitments(&self, v: &[RistrettoPoint]) -> Vec<RistrettoPoint> {
-        let sum: RistrettoPoint = v.iter().sum();
-        let gm = |x: u64| g_table() * &Scalar::from(x);
+    pub fn derived_commitments(&self, v: &[Point]) -> Vec<RistrettoPoint> {
+        let sum: RistrettoPoint = v.iter().map(|p| *p.point()).sum();
+        let gm = crate::generators::small_multiple_of_g;
         self.statements()
             .into_iter()
             .map(|st| match st {
-                Statement::Lower(j) => v[j] - gm(self.values[j].lo),
-                Statement::Upper(j) => gm(self.values[j].hi) - v[j],
+                Statement::Lower(j) => *v[j] - gm(self.values[j].lo),
+                Statement::Upper(j) => gm(self.values[j].hi) - *v[j],
                 Statement::SumLower => sum - gm(self.sum.map_or(0, |s| s.lo)),
                 Statement::SumUpper => gm(self.sum.map_or(0, |s| s.hi)) - sum,
             })
@@ -209,8 +210,7 @@ pub struct LinearAnswer {
     /// `(Rⱼ, Cⱼ)` per value.
     pub ciphertexts: Vec<Ciphertext>,
     /// `Vⱼ = mⱼG + sⱼH` per value.
-    #[serde(with = "encoding::points")]
-    pub commitments: Vec<RistrettoPoint>,
+    pub commitments: Vec<Point>,
     /// The linking proof.
     pub link: LinkProof,
     /// The aggregated range proof (bulletproofs bytes).
@@ -244,7 +244,7 @@ fn statement_transcript(
     ctx: &ProofContext,
     cons: &LinearConstraints,
     ciphertexts: &[Ciphertext],
-    commitments: &[RistrettoPoint],
+    commitments: &[Point],
 ) -> Transcript {
     let mut t = ctx.transcript(labels::LINEAR_ANSWER);
     cons.absorb(&mut t);
@@ -301,10 +301,10 @@ pub fn prove_with<R: RngCore + CryptoRng>(
         .zip(r)
         .map(|(m, r)| Ciphertext::encrypt_with(&key, &Scalar::from(*m), r))
         .collect();
-    let commitments: Vec<RistrettoPoint> = values
+    let commitments: Vec<Point> = values
         .iter()
         .zip(s)
-        .map(|(m, s)| g_table() * &Scalar::from(*m) + h_table() * s)
+        .map(|(m, s)| Point::new(g_table() * &Scalar::from(*m) + h_table() * s))
         .collect();
     let mut t = statement_transcript(ctx, cons, &ciphertexts, &commitments);
     let witnesses: Vec<LinkWitness<'_>> = values
@@ -457,7 +457,7 @@ pub fn check_opening(
                 .get(j)
                 .copied()
                 .unwrap_or(Ciphertext::zero())
-            || Some(&v) != answer.commitments.get(j)
+            || answer.commitments.get(j).is_none_or(|c| c != &v)
         {
             return Err(CryptoError::InvalidProof("opening"));
         }

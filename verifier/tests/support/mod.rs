@@ -108,6 +108,42 @@ fn ceremony(rng: &mut ChaCha20Rng) -> (CeremonyRecord, CeremonyOutcome, Vec<Trus
     (record, outcome, trustees)
 }
 
+/// The questions of the test rounds: yes/no, systemic consensus, ranked.
+pub fn mixed_questions() -> Vec<Question> {
+    vec![
+        question(
+            "proposal",
+            &["yes", "no", "abstain"],
+            QuestionKind::YesNo {
+                rules: YesNoRules {
+                    quorum: None,
+                    majority: Majority::simple(),
+                },
+            },
+        ),
+        question(
+            "budget",
+            &["status-quo", "plan-a", "plan-b", "plan-c"],
+            QuestionKind::SystemicConsensus {
+                max_resistance: 10,
+                passive_solution: Some("status-quo".into()),
+                unrated: Unrated::CountsAsMax,
+            },
+        ),
+        question(
+            "logo",
+            &["red", "green", "blue", "none"],
+            QuestionKind::Ranked {
+                default_option: Some(RankedDefault {
+                    option: "none".into(),
+                    quorum: None,
+                    majorities: BTreeMap::new(),
+                }),
+            },
+        ),
+    ]
+}
+
 pub fn plain(rng: &mut impl RngCore) -> Vec<PlainAnswer> {
     let mut yn = vec![0; 3];
     yn[(rng.next_u32() % 3) as usize] = 1;
@@ -125,6 +161,19 @@ impl Scenario {
     /// An honest round: `voters` voters (weights 1 and 2), voter 0 revotes,
     /// one audited ballot.
     pub fn new(voters: usize, revote: RevotePolicy, seed: u64) -> Scenario {
+        Self::build(mixed_questions(), voters, revote, seed, plain)
+    }
+
+    /// A round over `questions` with `voters` voters whose plaintexts come
+    /// from `plain`, cast in parallel.
+    pub fn build(
+        questions: Vec<Question>,
+        voters: usize,
+        revote: RevotePolicy,
+        seed: u64,
+        plain: fn(&mut ChaCha20Rng) -> Vec<PlainAnswer>,
+    ) -> Scenario {
+        use rayon::prelude::*;
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         let key = SigningKey::from_bytes(&[7u8; 32]);
         let (ceremony, outcome, trustees) = ceremony(&mut rng);
@@ -132,38 +181,7 @@ impl Scenario {
             spec_version: 1,
             election: "amv-verify-test".into(),
             title: text("Verifier test round"),
-            questions: vec![
-                question(
-                    "proposal",
-                    &["yes", "no", "abstain"],
-                    QuestionKind::YesNo {
-                        rules: YesNoRules {
-                            quorum: None,
-                            majority: Majority::simple(),
-                        },
-                    },
-                ),
-                question(
-                    "budget",
-                    &["status-quo", "plan-a", "plan-b", "plan-c"],
-                    QuestionKind::SystemicConsensus {
-                        max_resistance: 10,
-                        passive_solution: Some("status-quo".into()),
-                        unrated: Unrated::CountsAsMax,
-                    },
-                ),
-                question(
-                    "logo",
-                    &["red", "green", "blue", "none"],
-                    QuestionKind::Ranked {
-                        default_option: Some(RankedDefault {
-                            option: "none".into(),
-                            quorum: None,
-                            majorities: BTreeMap::new(),
-                        }),
-                    },
-                ),
-            ],
+            questions,
             election_key: outcome.joint_key,
             ceremony: CeremonyRef {
                 ceremony_id: [0xc3; 32],
@@ -215,12 +233,21 @@ impl Scenario {
         };
         let (audit, openings) = s.cast_with(0, &plain(&mut rng));
         s.audited.push(AuditedBallot::new(audit, openings));
-        for v in 0..s.voters.len() {
-            let b = s.cast(v, &mut rng);
-            s.ballots.push((v, b));
-        }
+        let seeds: Vec<u64> = (0..s.voters.len()).map(|_| rng.next_u64()).collect();
+        let ballots: Vec<(usize, Ballot)> = seeds
+            .par_iter()
+            .enumerate()
+            .map(|(v, seed)| {
+                (
+                    v,
+                    s.cast_with(v, &plain(&mut ChaCha20Rng::seed_from_u64(*seed)))
+                        .0,
+                )
+            })
+            .collect();
+        s.ballots = ballots;
         if revote == RevotePolicy::LastCounts {
-            let b = s.cast(0, &mut rng);
+            let b = s.cast_with(0, &plain(&mut rng)).0;
             s.ballots.push((0, b));
         }
         s
