@@ -536,3 +536,19 @@ fn t34_re_encrypted_tally_total() {
     });
     rejected_at(&run(&e), "7.1");
 }
+
+#[test]
+fn t35_replayed_ballot_revives_a_replaced_vote() {
+    // A malicious board appends voter 0's first ballot again after its
+    // revote, so that the old vote would be the last one.
+    let mut s = honest().clone();
+    let first = s.ballots[0].1.clone();
+    s.ballots.push((0, first));
+    let e = s.entries();
+    let r = run_with(&s, &e);
+    rejected_at(&r, "5.1");
+    assert!(r
+        .failures
+        .iter()
+        .any(|f| f.code.as_deref() == Some("ballot.replayed")));
+}

@@ -35,6 +35,8 @@ fn add_into(sums: &mut Sums, weight: u64, cts: &[Ciphertext]) {
 #[derive(Default)]
 pub struct Counting {
     last: HashMap<[u8; 32], (u64, u64, [u8; 32])>,
+    /// Tracking code of every valid ballot so far → its index.
+    seen: HashMap<[u8; 32], u64>,
     superseded: Vec<u64>,
     added: Sums,
     removed: Sums,
@@ -50,6 +52,22 @@ pub struct Counting {
 impl Counting {
     /// Adds a valid ballot in board order (6.1).
     pub fn add(&mut self, c: &mut Collector, policy: RevotePolicy, v: &ValidBallot) {
+        // A ballot's bytes are canonical, so a second entry with the same
+        // tracking code is a replay (it could revive a vote its voter
+        // replaced); it is never counted.
+        if let Some(first) = self.seen.get(&v.tracking) {
+            c.fail(
+                Failure::new(
+                    "5.1",
+                    format!("the same ballot is on the board twice (first at index {first})"),
+                )
+                .at(v.index)
+                .ballot(&v.tracking)
+                .code("ballot.replayed"),
+            );
+            return;
+        }
+        self.seen.insert(v.tracking, v.index);
         self.valid += 1;
         if let Some((prev, _, _)) = self.last.get(&v.credential) {
             match policy {
