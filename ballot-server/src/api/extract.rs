@@ -1,0 +1,158 @@
+//! Request extractors with the server's limits and strictness
+//! (specs/server-api.md §2, §7): [`Strict`] JSON bodies, [`Raw`] ballot and
+//! roll bodies, and [`Bearer`] tokens. Every refusal is an [`ApiError`]
+//! with a stable code.
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::app::App;
+use crate::error::{ErrorClass, ServerError};
+use crate::strict_json::check_no_duplicate_keys;
+
+async fn body_limited(req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    to_bytes(req.into_body(), limit).await.map_err(|_| {
+        ApiError(ServerError::new(
+            ErrorClass::TooLarge,
+            "request.too_large",
+            format!("the body is over {limit} bytes, or was cut"),
+        ))
+    })
+}
+
+fn content_type_is(req: &Request, want: &[&str]) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| want.contains(&v.as_str()))
+}
+
+fn wrong_type(want: &str) -> ApiError {
+    ApiError(ServerError::new(
+        ErrorClass::UnsupportedMedia,
+        "request.content_type",
+        format!("the body must be {want}"),
+    ))
+}
+
+/// A strictly parsed JSON body: `application/json`, at most `max_body`
+/// bytes, no repeated keys anywhere, no unknown fields.
+pub struct Strict<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Arc<App>> for Strict<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, ApiError> {
+        if !content_type_is(&req, &["application/json"]) {
+            return Err(wrong_type("application/json"));
+        }
+        let bytes = body_limited(req, app.config.max_body).await?;
+        parse_strict(&bytes).map(Strict)
+    }
+}
+
+/// Parses strict JSON (no duplicate keys, typed with unknown fields refused).
+pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    check_no_duplicate_keys(bytes)
+        .map_err(|m| ApiError(ServerError::bad_request("request.invalid_json", m)))?;
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError(ServerError::bad_request(
+            "request.invalid_json",
+            e.to_string(),
+        ))
+    })
+}
+
+/// A raw body of at most `max_ballot` bytes with a JSON or CSV type.
+pub struct Raw(pub Vec<u8>);
+
+impl FromRequest<Arc<App>> for Raw {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, ApiError> {
+        if !content_type_is(&req, &["application/json", "text/csv"]) {
+            return Err(wrong_type("application/json or text/csv"));
+        }
+        Ok(Raw(body_limited(req, app.config.max_ballot)
+            .await?
+            .to_vec()))
+    }
+}
+
+/// The bearer token of the request, if any.
+pub struct Bearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        Ok(Bearer(token))
+    }
+}
+
+/// An authenticated officer.
+pub struct Officer;
+
+impl FromRequestParts<Arc<App>> for Officer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
+        let Bearer(t) = Bearer::from_request_parts(parts, app).await?;
+        app.authenticate(t.as_deref(), crate::store::TokenKind::Officer)
+            .await?;
+        Ok(Officer)
+    }
+}
+
+/// An authenticated trustee of one round.
+pub struct Trustee(pub crate::store::TokenRecord);
+
+impl FromRequestParts<Arc<App>> for Trustee {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
+        let Bearer(t) = Bearer::from_request_parts(parts, app).await?;
+        Ok(Trustee(
+            app.authenticate(t.as_deref(), crate::store::TokenKind::Trustee)
+                .await?,
+        ))
+    }
+}
+
+/// A query string parsed into `T`; a refusal is `request.invalid_query`.
+pub struct Q<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Q(q.0))
+            .map_err(|e| {
+                ApiError(ServerError::bad_request(
+                    "request.invalid_query",
+                    e.body_text(),
+                ))
+            })
+    }
+}
