@@ -13,6 +13,8 @@
 //! - [`steps`]: steps 1–4 and 6–10.
 //! - [`ballots`]: step 5, batched and parallel, with bisection.
 //! - [`receipt`]: a voter's receipt against a record.
+//! - [`since`]: incremental runs from an earlier report.
+//! - `url` (feature `net`): a record paged from a server's board API.
 //! - [`report`]: the report, human and JSON.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -20,10 +22,14 @@
 pub mod ballots;
 pub mod receipt;
 pub mod report;
+pub mod since;
 pub mod source;
 pub mod steps;
+#[cfg(feature = "net")]
+pub mod url;
 pub mod verify;
 
 pub use report::{Failure, Report};
+pub use since::Since;
 pub use source::{BytesSource, FileSource, RecordSource};
-pub use verify::{verify, InputError, Options};
+pub use verify::{verify, InputError, Options, Progress};

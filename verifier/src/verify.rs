@@ -6,19 +6,29 @@
 //! one batch of ballots and the running sums — never the whole record.
 
 use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
+use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use psephos_board::Hash;
 use psephos_crypto::threshold::{CeremonyOutcome, DecryptionShare};
 
 use crate::ballots::{self, BallotContext, BallotInput};
 use crate::report::{Collector, Failure, Report};
+use crate::since::Since;
 use crate::source::{Line, LineError, Lines, RecordSource};
 use crate::steps::audits::Audits;
 use crate::steps::board::BoardState;
 use crate::steps::counting::Counting;
 use crate::steps::setup::{self, Setup};
+
+/// Called with (entries read, entries in the record) as the pass goes on.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
 
 /// How to verify.
 #[derive(Clone, Debug)]
@@ -27,11 +37,15 @@ pub struct Options {
     pub no_batch: bool,
     /// Ballots per batch.
     pub batch_size: usize,
-    /// Show a progress bar (only on a terminal).
-    pub progress: bool,
+    /// Told how far the pass is, after every batch.
+    pub progress: Option<Progress>,
     /// Checkpoints obtained earlier (a voter's receipt, an observer's last
     /// run): each must be a signed prefix of this log (step 4.2).
     pub known: Vec<psephos_board::SignedCheckpoint>,
+    /// An earlier run of this observer's: the log must extend its final
+    /// root, and ballots it verified are not verified again
+    /// (verification.md, "Incremental runs").
+    pub since: Option<Since>,
 }
 
 impl Default for Options {
@@ -39,8 +53,9 @@ impl Default for Options {
         Options {
             no_batch: false,
             batch_size: 1024,
-            progress: false,
+            progress: None,
             known: Vec::new(),
+            since: None,
         }
     }
 }
@@ -87,7 +102,7 @@ struct State<'s> {
     pending: Vec<BallotInput>,
     ballots: u64,
     opts: &'s Options,
-    bar: Option<ProgressBar>,
+    total: u64,
     seen: HashSet<&'static str>,
 }
 
@@ -104,6 +119,7 @@ impl State<'_> {
             statement: &setup.statement,
             credentials: credentials.unwrap_or(&EMPTY),
             no_batch: self.opts.no_batch,
+            since: self.opts.since.as_ref(),
         };
         let (valid, failures) = ballots::check(&ctx, &self.pending);
         for f in failures {
@@ -113,8 +129,8 @@ impl State<'_> {
             self.counting.add(&mut self.c, setup.manifest.revote, v);
         }
         self.ballots += self.pending.len() as u64;
-        if let Some(bar) = &self.bar {
-            bar.set_position(self.board.size());
+        if let Some(p) = &self.opts.progress {
+            (p.0)(self.board.size(), self.total);
         }
         self.pending.clear();
     }
@@ -269,14 +285,6 @@ pub fn verify_with_probe(
         .header()
         .map_err(|e| InputError::NotARecord(source.name(), e))?;
     let election = header.election;
-    let bar = (opts.progress && std::io::stderr().is_terminal()).then(|| {
-        let b = ProgressBar::new(header.size);
-        b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} entries {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    });
     let mut st = State {
         c: Collector::default(),
         board: BoardState::with_known(opts.known.clone()),
@@ -288,7 +296,7 @@ pub fn verify_with_probe(
         pending: Vec::new(),
         ballots: 0,
         opts,
-        bar,
+        total: header.size,
         seen: HashSet::new(),
     };
     let mut seen = ProbeResult::default();
@@ -300,6 +308,11 @@ pub fn verify_with_probe(
                 if let Some(s) = &st.setup {
                     let key = s.board_key;
                     st.board.check_known(&mut st.c, &key);
+                }
+                if let Some(since) = &opts.since {
+                    if st.board.size() == since.size {
+                        since.check_root(&mut st.c, &st.board.root());
+                    }
                 }
                 if let Some(p) = probe {
                     if e.index == p.index {
@@ -330,15 +343,21 @@ pub fn verify_with_probe(
         }
     }
     st.flush();
-    if let Some(bar) = &st.bar {
-        bar.finish_and_clear();
-    }
     let Some(setup) = st.setup.take() else {
         let report = st.c.finish(None, None);
         return Ok((report, seen));
     };
     let final_root = st.board.finish(&mut st.c, header.size);
-    st.c.ran(5, format!("{} ballots", st.ballots));
+    if let Some(since) = &opts.since {
+        since.check_reached(&mut st.c, st.board.size());
+    }
+    let resumed = opts.since.as_ref().map_or(String::new(), |s| {
+        format!(
+            " (those below index {} verified by the earlier run)",
+            s.size
+        )
+    });
+    st.c.ran(5, format!("{} ballots{resumed}", st.ballots));
     second_pass(source, &setup, &mut st)?;
     let electorate = st.credentials.as_ref().map_or(0, |(_, w)| *w);
     st.counting
@@ -371,6 +390,7 @@ fn second_pass(
         statement: &setup.statement,
         credentials,
         no_batch: true,
+        since: None,
     };
     let mut lines = open_lines(source)?;
     lines

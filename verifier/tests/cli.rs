@@ -106,3 +106,29 @@ fn exit_codes_and_reports() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn since_an_earlier_json_report() {
+    let s = support::honest();
+    let entries = s.entries();
+    let good = temp(
+        "since-good.jsonl",
+        &support::write_record(&s.key, s.election_id, &entries, 4),
+    );
+    let out = bin().arg("--json").arg(&good).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = temp("since-report.json", &out.stdout);
+    let out = bin()
+        .args(["--json", "--since"])
+        .arg(&report)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checked = json["steps"][4]["checked"].as_str().unwrap();
+    assert!(checked.contains("verified by the earlier run"), "{checked}");
+    // Not a report: the input cannot be read as one (exit code 2).
+    let out = bin().arg("--since").arg(&good).arg(&good).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
