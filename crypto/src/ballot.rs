@@ -33,6 +33,29 @@ pub enum AnswerProof {
     Ranked(RankedAnswer),
 }
 
+impl AnswerProof {
+    /// True when a ciphertext component, commitment or rank commitment is
+    /// the identity, which no honest prover produces (encoding.md §1).
+    pub fn has_identity_point(&self) -> bool {
+        use curve25519_dalek::traits::IsIdentity;
+        let identity_ct = |cts: &[crate::elgamal::Ciphertext]| {
+            cts.iter().any(|c| c.r.is_identity() || c.c.is_identity())
+        };
+        match self {
+            AnswerProof::Linear(l) => {
+                identity_ct(&l.ciphertexts) || l.commitments.iter().any(|v| v.is_identity())
+            }
+            AnswerProof::Ranked(r) => {
+                identity_ct(&r.ciphertexts)
+                    || r.commitments
+                        .iter()
+                        .chain(&r.ranks)
+                        .any(|p| p.is_identity())
+            }
+        }
+    }
+}
+
 /// One answer, bound to its question id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -219,6 +242,9 @@ impl Ballot {
                 return Err(CryptoError::Shape(format!(
                     "question {qid}: answer of the wrong kind"
                 )));
+            }
+            if answer.proof.has_identity_point() {
+                return Err(DecodeError::IdentityPoint.into());
             }
         }
         Ok(())
