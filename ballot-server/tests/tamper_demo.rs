@@ -328,7 +328,7 @@ async fn every_tampering_of_a_real_record_is_caught_with_its_step() {
         let t = std::str::from_utf8(&h.entries[a].1).unwrap();
         let i = t.find("\"ballot\":").unwrap() + 9;
         let j = t.find(",\"openings\"").unwrap();
-        t[i..j].as_bytes().to_vec()
+        t.as_bytes()[i..j].to_vec()
     };
     assert!(audited["ballot"].is_object());
     // Posted as its voter's last ballot, so it would be counted.
