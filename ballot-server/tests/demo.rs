@@ -14,6 +14,7 @@ fn args(dir: &std::path::Path) -> DemoArgs {
         export: Some(dir.join("record.jsonl")),
         result_json: Some(dir.join("result.json")),
         exit: true,
+        open_round: None,
         concurrency: 4,
         settings: Settings {
             data_dir: Some(dir.join("data")),

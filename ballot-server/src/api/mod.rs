@@ -9,7 +9,9 @@
 //! | [`trustee`] | trustees (trustee token) |
 //! | [`voter`] | voters: cast, audit, look up |
 //! | [`public`] | anyone: rounds, board, proofs, results, health, metrics |
+//! | [`booth`] | browsers: booth, console and results pages, bundle hashes |
 
+pub mod booth;
 pub mod error;
 pub mod extract;
 pub mod officer;
@@ -43,6 +45,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(trustee::routes());
     let limit = app.config.max_ballot.max(app.config.max_body);
     Router::new()
+        .merge(booth::routes())
         .nest(API, api)
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))

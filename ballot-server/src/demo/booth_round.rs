@@ -1,8 +1,8 @@
-//! `demo --open-round N`: after the demo round, a second round with the
-//! same questions is set up the same way (ceremony, freeze, N members with
-//! server-made credentials) and left open, so a person can vote in the web
-//! booth; its personal booth links (credential in the URL fragment) are
-//! printed.
+//! `PSEPHOS_DEMO_OPEN_ROUND=N psephos-server demo`: after the demo round,
+//! a second round with the same questions is set up the same way
+//! (ceremony, freeze, N members with server-made credentials) and left
+//! open, so a person can vote in the web booth; its personal booth links
+//! (credential in the URL fragment) are printed.
 
 use psephos_crypto::record::manifest::Question;
 use psephos_trustee::wire::RoundDraft;

@@ -13,7 +13,9 @@
 //! | [`questions`] | the demo's questions and random plaintexts |
 //! | [`script`] | the scripted ballots file |
 //! | [`report`] | totals check, summary, result JSON |
+//! | [`booth_round`] | `--open-round N`: a second round left open for the web booth |
 
+pub mod booth_round;
 pub mod drive;
 pub mod questions;
 pub mod report;
@@ -58,6 +60,10 @@ pub struct DemoArgs {
     /// Stop after the export instead of serving on.
     #[arg(long)]
     pub exit: bool,
+    /// Then open a second round with this many members for the web booth
+    /// and print their personal booth links (0: none).
+    #[arg(long, env = "PSEPHOS_DEMO_OPEN_ROUND")]
+    pub open_round: Option<usize>,
     /// Voters casting at the same time.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
@@ -143,6 +149,7 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
         revote: RevotePolicy::LastCounts,
         credential_mode: CredentialMode::Server,
     };
+    let booth_draft = booth_round::draft_like(&draft, questions.clone());
     let driver = Driver::create(&officer, draft, 3, 2, &data_dir).await?;
     driver.ceremony().await?;
     let (_, stmt) = driver.freeze().await?;
@@ -234,6 +241,15 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
     }
     let seconds = started.elapsed().as_secs_f64();
     println!("Whole round: {seconds:.1} s");
+    println!("Results page: {}/results/{round}", running.url());
+    if let Some(n) = args.open_round.filter(|n| *n > 0) {
+        let base = running.url();
+        let links = booth_round::open_round(&officer, booth_draft, n, &data_dir, &base).await?;
+        println!("Round {round}-booth is open; personal booth links (the credential is in the fragment):");
+        for l in links {
+            println!("  {l}");
+        }
+    }
     if let Some(dir) = temp {
         if args.exit {
             let _ = std::fs::remove_dir_all(dir);
