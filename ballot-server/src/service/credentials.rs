@@ -126,17 +126,7 @@ impl App {
         let election = self.election_of(&doc)?;
         let members = self.store.roll(id).await?;
         let (issued, list) = issue(&election.0, &members, &mut OsRng);
-        let bytes = serde_json::to_vec(&list).map_err(|e| ServerError::internal(e.to_string()))?;
-        self.store.put_blob(id, CREDENTIALS_BLOB, &bytes).await?;
-        let n = list.credentials.len() as u64;
-        self.mutate(id, |doc| {
-            if doc.credentials.is_some() {
-                return Err(credentials_exist());
-            }
-            doc.credentials = Some(n);
-            Ok(())
-        })
-        .await?;
+        self.store_credentials(id, &list).await?;
         let csv = private_csv(&issued, &self.config.public_url, id);
         let title = doc.draft.title.values().next().cloned().unwrap_or_default();
         Ok((issued, csv, title))
@@ -190,7 +180,13 @@ impl App {
                 ));
             }
         }
-        let bytes = serde_json::to_vec(&list).map_err(|e| ServerError::internal(e.to_string()))?;
+        self.store_credentials(id, &list).await
+    }
+
+    /// Stores the public list and records its size on the round, unless
+    /// another request stored one first.
+    async fn store_credentials(&self, id: &str, list: &CredentialList) -> Result<()> {
+        let bytes = serde_json::to_vec(list).map_err(|e| ServerError::internal(e.to_string()))?;
         self.store.put_blob(id, CREDENTIALS_BLOB, &bytes).await?;
         let n = list.credentials.len() as u64;
         self.mutate(id, |doc| {
