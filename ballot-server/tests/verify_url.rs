@@ -74,7 +74,14 @@ async fn observer_follows_an_open_round_then_checks_the_result() {
     let mut forged = since.clone();
     forged.root.0[0] ^= 1;
     match verify_url(url.clone(), Some(forged)).await {
-        Err(FetchError::Inconsistent { old, .. }) => assert_eq!(old, since.size),
+        Err(e @ FetchError::Inconsistent { .. }) => {
+            assert!(matches!(e, FetchError::Inconsistent { old, .. } if old == since.size));
+            // The CLI prints this report (exit code 1, `--json` too).
+            let report = e.report().expect("an inconsistency is a report");
+            assert!(!report.valid);
+            assert_eq!(report.failures.len(), 1);
+            assert_eq!(report.failures[0].step, "4.2");
+        }
         other => panic!(
             "expected an inconsistency, got {:?}",
             other.map(|r| r.valid)

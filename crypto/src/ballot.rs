@@ -38,7 +38,7 @@ impl AnswerProof {
     /// the identity, which no honest prover produces (encoding.md §1).
     pub fn has_identity_point(&self) -> bool {
         use curve25519_dalek::traits::IsIdentity;
-        let identity_ct = |cts: &[crate::elgamal::Ciphertext]| {
+        let identity_ct = |cts: &[crate::elgamal::EncodedCiphertext]| {
             cts.iter().any(|c| c.r.is_identity() || c.c.is_identity())
         };
         match self {

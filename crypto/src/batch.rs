@@ -27,6 +27,7 @@ use sha3::Shake256;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g, h};
 use crate::msm::{random_weight, Msm};
+use crate::point::AsPoint;
 use crate::proofs::range::{chunks, split_proof_bytes};
 use crate::transcript::TranscriptExt;
 
@@ -62,33 +63,57 @@ impl Batch {
     /// Replays the range proof of protocol.md §6.2 over the derived
     /// commitments `ws` on transcript `t` (positioned as for
     /// `range::verify`) and adds its weighted equations.
-    pub fn add_range<R: RngCore + CryptoRng>(
+    pub fn add_range<R: RngCore + CryptoRng, P: AsPoint>(
         &mut self,
         t: &mut Transcript,
         bits: usize,
-        ws: &[RistrettoPoint],
+        ws: &[P],
         proof: &[u8],
         rng: &mut R,
     ) -> Result<()> {
-        let parts = split_proof_bytes(bits, ws.len(), proof)?;
-        t.append_u64(b"range-bits", bits as u64);
-        t.append_u64(b"range-statements", ws.len() as u64);
-        let mut rest = ws;
-        for (m, bytes) in chunks(ws.len()).into_iter().zip(parts) {
-            let (chunk, tail) = rest.split_at(m);
-            rest = tail;
-            self.add_chunk(t, bits, chunk, bytes, rng)?;
+        let mut terms = Vec::with_capacity(ws.len());
+        self.add_range_folded(t, bits, ws, proof, rng, &mut |j, s| terms.push((j, s)))?;
+        for (j, s) in terms {
+            self.msm.add(s, ws[j].to_point());
         }
         Ok(())
     }
 
-    fn add_chunk<R: RngCore + CryptoRng>(
+    /// [`Batch::add_range`], except that the coefficient `sⱼ` of each
+    /// derived commitment `Wⱼ` is handed to `fold(j, sⱼ)` instead of
+    /// adding `sⱼ·Wⱼ`: a caller that knows `Wⱼ` as a combination of points
+    /// already in the batch (`Wⱼ = ±Vᵢ + k·G`) adds the coefficients onto
+    /// those, and the batch multiplies fewer points. `ws` is still needed:
+    /// the transcript absorbs each `Wⱼ`'s encoding.
+    pub fn add_range_folded<R: RngCore + CryptoRng, P: AsPoint>(
+        &mut self,
+        t: &mut Transcript,
+        bits: usize,
+        ws: &[P],
+        proof: &[u8],
+        rng: &mut R,
+        fold: &mut dyn FnMut(usize, Scalar),
+    ) -> Result<()> {
+        let parts = split_proof_bytes(bits, ws.len(), proof)?;
+        t.append_u64(b"range-bits", bits as u64);
+        t.append_u64(b"range-statements", ws.len() as u64);
+        let mut start = 0;
+        for (m, bytes) in chunks(ws.len()).into_iter().zip(parts) {
+            let chunk = &ws[start..start + m];
+            self.add_chunk(t, bits, chunk, bytes, rng, &mut |j, s| fold(start + j, s))?;
+            start += m;
+        }
+        Ok(())
+    }
+
+    fn add_chunk<R: RngCore + CryptoRng, P: AsPoint>(
         &mut self,
         t: &mut Transcript,
         n: usize,
-        vs: &[RistrettoPoint],
+        vs: &[P],
         bytes: &[u8],
         rng: &mut R,
+        fold: &mut dyn FnMut(usize, Scalar),
     ) -> Result<()> {
         let bad = || CryptoError::InvalidProof("range");
         let m = vs.len();
@@ -171,18 +196,23 @@ impl Batch {
             gs.resize(nm, Scalar::ZERO);
             hs.resize(nm, Scalar::ZERO);
         }
-        let mut y_inv_i = Scalar::ONE;
-        let mut z_j = Scalar::ONE;
-        let mut two_i = Scalar::ONE;
+        // gᵢ += ρ·(−z − a·sᵢ);  hᵢ += ρ·(z + y⁻ⁱ·(z²·zʲ·2ⁱ⁻ʲⁿ − b·s_{nm−1−i})),
+        // with ρ folded into the running powers so that each i costs three
+        // scalar multiplications (and a doubling for 2ⁱ).
+        let rho_z = rho * z;
+        let neg_rho_a = -(rho * ipp_a);
+        let mut rho_y_inv_i = rho;
+        let mut zz_zj = zz;
+        let mut zz_zj_two_i = zz;
         for i in 0..nm {
             if i > 0 && i % n == 0 {
-                z_j *= z;
-                two_i = Scalar::ONE;
+                zz_zj *= z;
+                zz_zj_two_i = zz_zj;
             }
-            gs[i] += rho * (-z - ipp_a * s_vec[i]);
-            hs[i] += rho * (z + y_inv_i * (zz * z_j * two_i - ipp_b * s_vec[nm - 1 - i]));
-            y_inv_i *= y_inv;
-            two_i *= two;
+            gs[i] += neg_rho_a * s_vec[i] - rho_z;
+            hs[i] += rho_z + rho_y_inv_i * (zz_zj_two_i - ipp_b * s_vec[nm - 1 - i]);
+            rho_y_inv_i *= y_inv;
+            zz_zj_two_i += zz_zj_two_i;
         }
         let msm = &mut self.msm;
         msm.add(rho, a);
@@ -195,9 +225,9 @@ impl Batch {
         }
         msm.add_h(rho * (-e_bl - c * t_x_bl));
         msm.add_g(rho * (w * (t_x - ipp_a * ipp_b) + c * (delta - t_x)));
-        let mut zk = Scalar::ONE;
-        for v in vs {
-            msm.add(rho * c * zz * zk, *v);
+        let mut zk = rho * c * zz;
+        for j in 0..vs.len() {
+            fold(j, zk);
             zk *= z;
         }
         Ok(())

@@ -17,6 +17,7 @@ use zeroize::Zeroize;
 
 use crate::encoding;
 use crate::generators::g_table;
+use crate::point::Point;
 
 /// An exponential-ElGamal ciphertext `(R, C)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +110,46 @@ impl AddAssign for Ciphertext {
     }
 }
 
+/// A ciphertext as a ballot carries it: both components with their
+/// canonical encodings (encoding.md §1, [`Point`]). Decoding refuses the
+/// identity; re-serialising the ballot and absorbing the statement into a
+/// transcript reuse the received bytes instead of compressing again. The
+/// JSON form is that of [`Ciphertext`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncodedCiphertext {
+    /// `R = rG`.
+    pub r: Point,
+    /// `C = mG + rK`.
+    pub c: Point,
+}
+
+impl EncodedCiphertext {
+    /// The ciphertext, for arithmetic.
+    pub fn ciphertext(&self) -> Ciphertext {
+        Ciphertext {
+            r: *self.r.point(),
+            c: *self.c.point(),
+        }
+    }
+}
+
+impl From<Ciphertext> for EncodedCiphertext {
+    /// Compresses both components once.
+    fn from(ct: Ciphertext) -> Self {
+        EncodedCiphertext {
+            r: Point::new(ct.r),
+            c: Point::new(ct.c),
+        }
+    }
+}
+
+impl From<EncodedCiphertext> for Ciphertext {
+    fn from(ct: EncodedCiphertext) -> Self {
+        ct.ciphertext()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +165,19 @@ mod tests {
         let sum = (a + b).scale(3);
         assert_eq!(sum.decrypt_to_point(&x), g() * Scalar::from(36u64));
         assert_ne!(sum.decrypt_to_point(&x), g() * Scalar::from(35u64));
+    }
+
+    #[test]
+    fn encoded_ciphertext_has_the_same_json() {
+        let k = g() * Scalar::random(&mut OsRng);
+        let (a, _) = Ciphertext::encrypt(&k, 3, &mut OsRng);
+        let e = EncodedCiphertext::from(a);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::to_string(&e).unwrap(), json);
+        let back: EncodedCiphertext = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.ciphertext(), a);
+        let zero = serde_json::to_string(&Ciphertext::zero()).unwrap();
+        assert!(serde_json::from_str::<EncodedCiphertext>(&zero).is_err());
     }
 
     #[test]

@@ -51,8 +51,18 @@ fn cheat(ctx: &ProofContext, cons: &LinearConstraints, values: &[u64]) -> Linear
     linear::prove_with(ctx, cons, values, &r, &s, &mut OsRng).unwrap()
 }
 
+/// Rejected by the per-proof verifier, and by the batch path (whose range
+/// coefficients are folded onto the commitments) alike.
 fn rejected(ctx: &ProofContext, cons: &LinearConstraints, a: &LinearAnswer) -> bool {
-    linear::verify(ctx, cons, a, &mut OsRng).is_err()
+    let single = linear::verify(ctx, cons, a, &mut OsRng).is_err();
+    let mut batch = psephos_crypto::batch::Batch::new();
+    let batched = linear::verify_into_batch(ctx, cons, a, &mut batch, &mut OsRng).is_err()
+        || !batch.vartime_is_zero();
+    assert_eq!(
+        single, batched,
+        "the batch and the per-proof verifier disagree"
+    );
+    single
 }
 
 #[test]
@@ -63,7 +73,7 @@ fn every_kind_verifies_and_decrypts() {
         let v = yn.encode(c).unwrap();
         let a = honest(&ctx, &yn.constraints(), &v);
         for (ct, m) in a.ciphertexts.iter().zip(&v) {
-            assert_eq!(ct.decrypt_to_point(&x), g() * Scalar::from(*m));
+            assert_eq!(ct.ciphertext().decrypt_to_point(&x), g() * Scalar::from(*m));
         }
     }
     let approval = Choice {
@@ -206,7 +216,7 @@ fn negative_value_as_field_element_is_rejected() {
     let honest_shape = cheat(&ctx, &yn, &[1, 0]);
     let mut forged = honest_shape.clone();
     for (j, m) in vals.iter().enumerate() {
-        forged.ciphertexts[j] = Ciphertext::encrypt_with(&ctx.election_key, m, &r[j]);
+        forged.ciphertexts[j] = Ciphertext::encrypt_with(&ctx.election_key, m, &r[j]).into();
     }
     assert!(rejected(&ctx, &yn, &forged));
 }
@@ -271,7 +281,7 @@ fn tampered_fields_are_rejected() {
     // an equivalent one) breaks the proof.
     let mut t = a.clone();
     let (z, _) = Ciphertext::encrypt(&ctx.election_key, 0, &mut OsRng);
-    t.ciphertexts[1] += z;
+    t.ciphertexts[1] = (t.ciphertexts[1].ciphertext() + z).into();
     assert!(rejected(&ctx, &cons, &t), "re-randomised");
 }
 
@@ -369,7 +379,7 @@ proptest! {
             let (a, _) = linear::prove(&ctx, &cons, b, &mut OsRng).unwrap();
             prop_assert!(linear::verify(&ctx, &cons, &a, &mut OsRng).is_ok());
             for j in 0..4 {
-                total[j] += a.ciphertexts[j].scale(*w);
+                total[j] += a.ciphertexts[j].ciphertext().scale(*w);
                 expect[j] += b[j] * w;
             }
         }

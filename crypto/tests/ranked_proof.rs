@@ -235,7 +235,7 @@ fn tampered_fields_are_rejected() {
         ),
         (
             "identity ciphertext",
-            Box::new(|a| a.ciphertexts[0].r = RistrettoPoint::identity()),
+            Box::new(|a| a.ciphertexts[0].r = RistrettoPoint::identity().into()),
         ),
         (
             "identity or commitment",

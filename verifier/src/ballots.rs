@@ -102,9 +102,10 @@ fn prepare(ctx: &BallotContext<'_>, input: &BallotInput) -> Result<Prepared, Fai
         .answers
         .iter()
         .flat_map(|a| match &a.proof {
-            AnswerProof::Linear(l) => l.ciphertexts.iter().copied(),
-            AnswerProof::Ranked(r) => r.ciphertexts.iter().copied(),
+            AnswerProof::Linear(l) => l.ciphertexts.iter(),
+            AnswerProof::Ranked(r) => r.ciphertexts.iter(),
         })
+        .map(|c| c.ciphertext())
         .collect();
     let message = Ballot::body_bytes(&input.payload)
         .map(<[u8]>::to_vec)

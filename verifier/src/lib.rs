@@ -12,6 +12,7 @@
 //! - [`verify`]: the driver over the record (all steps).
 //! - [`steps`]: steps 1–4 and 6–10.
 //! - [`ballots`]: step 5, batched and parallel, with bisection.
+//! - [`pipeline`]: reading, hashing and verifying overlapped.
 //! - [`receipt`]: a voter's receipt against a record.
 //! - [`since`]: incremental runs from an earlier report.
 //! - `url` (feature `net`): a record paged from a server's board API.
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod ballots;
+pub mod pipeline;
 pub mod receipt;
 pub mod report;
 pub mod since;

@@ -112,16 +112,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let Some(input) = cli.record else {
                 anyhow::bail!("give a record file or a round's URL (see --help)");
             };
-            let source = match open(&input, since.as_ref()) {
-                Ok(Some(s)) => s,
+            let report = match open(&input, since.as_ref()) {
+                Ok(Some(source)) => verify(source.as_ref(), &opts),
                 Ok(None) => return Ok(2),
-                // The server's log does not extend the earlier one: invalid.
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Ok(1);
-                }
+                // The server's log does not extend the earlier one: invalid,
+                // reported at step 4.2.
+                Err(e) => match e.report() {
+                    Some(r) => Ok(r),
+                    None => {
+                        eprintln!("psephos-verify: {e}");
+                        return Ok(2);
+                    }
+                },
             };
-            let report = verify(source.as_ref(), &opts);
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }

@@ -22,6 +22,7 @@ use psephos_board::{ConsistencyProof, LogEntry, SignedCheckpoint};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::report::{Collector, Failure, Report};
 use crate::since::Since;
 use crate::source::RecordSource;
 
@@ -58,6 +59,29 @@ pub enum FetchError {
         /// Why.
         why: String,
     },
+}
+
+impl FetchError {
+    /// The report of a run refused because the server's log does not
+    /// extend the earlier run's (a failure at step 4.2, so `--json` readers
+    /// see it like any other); `None` for errors that leave the input
+    /// unreadable.
+    pub fn report(&self) -> Option<Report> {
+        let FetchError::Inconsistent { old, new, why } = self else {
+            return None;
+        };
+        let mut c = Collector::default();
+        c.fail(
+            Failure::new(
+                "4.2",
+                format!(
+                    "the server's log of size {new} is not an extension of the earlier run's log of size {old}: {why}"
+                ),
+            )
+            .code("board.inconsistent"),
+        );
+        Some(c.finish(None, None))
+    }
 }
 
 /// A record downloaded from a server into a temporary file.

@@ -6,12 +6,14 @@
 //! one batch of ballots and the running sums — never the whole record.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use psephos_board::Hash;
 use psephos_crypto::threshold::{CeremonyOutcome, DecryptionShare};
 
 use crate::ballots::{self, BallotContext, BallotInput};
+use crate::pipeline::{for_each_line, InFlight, Shared};
 use crate::report::{Collector, Failure, Report};
 use crate::since::Since;
 use crate::source::{Line, LineError, Lines, RecordSource};
@@ -91,15 +93,20 @@ pub struct ProbeResult {
     pub counted: HashSet<[u8; 32]>,
 }
 
+/// Compressed credential → weight (the list of step 3).
+type CredentialWeights = HashMap<[u8; 32], u64>;
+
 struct State<'s> {
     c: Collector,
     board: BoardState,
     setup: Option<Setup>,
     ceremony: Option<CeremonyOutcome>,
-    credentials: Option<(HashMap<[u8; 32], u64>, u64)>,
+    credentials: Option<(Arc<CredentialWeights>, u64)>,
     counting: Counting,
     audits: Audits,
     pending: Vec<BallotInput>,
+    in_flight: Option<InFlight>,
+    since: Option<Arc<Since>>,
     ballots: u64,
     opts: &'s Options,
     total: u64,
@@ -109,30 +116,50 @@ struct State<'s> {
 static EMPTY: std::sync::LazyLock<HashMap<[u8; 32], u64>> = std::sync::LazyLock::new(HashMap::new);
 
 impl State<'_> {
+    /// Sends the pending ballots off to be verified, after applying the
+    /// verdicts of the batch before (so verdicts are applied in board order).
     fn flush(&mut self) {
+        self.apply_in_flight();
         let Some(setup) = &self.setup else { return };
         if self.pending.is_empty() {
             return;
         }
-        let credentials = self.credentials.as_ref().map(|(m, _)| m);
-        let ctx = BallotContext {
-            statement: &setup.statement,
-            credentials: credentials.unwrap_or(&EMPTY),
+        let shared = Shared {
+            statement: setup.statement.clone(),
+            credentials: self
+                .credentials
+                .as_ref()
+                .map_or_else(|| Arc::new(HashMap::new()), |(m, _)| m.clone()),
             no_batch: self.opts.no_batch,
-            since: self.opts.since.as_ref(),
+            since: self.since.clone(),
         };
-        let (valid, failures) = ballots::check(&ctx, &self.pending);
-        for f in failures {
+        let inputs = std::mem::take(&mut self.pending);
+        self.in_flight = Some(InFlight::start(shared, inputs));
+    }
+
+    /// Flushes and waits: every ballot so far is verified and counted.
+    fn sync(&mut self) {
+        self.flush();
+        self.apply_in_flight();
+    }
+
+    fn apply_in_flight(&mut self) {
+        let Some(job) = self.in_flight.take() else {
+            return;
+        };
+        let verdicts = job.finish();
+        for f in verdicts.failures {
             self.c.fail(f);
         }
-        for v in &valid {
-            self.counting.add(&mut self.c, setup.manifest.revote, v);
+        if let Some(setup) = &self.setup {
+            for v in &verdicts.valid {
+                self.counting.add(&mut self.c, setup.manifest.revote, v);
+            }
         }
-        self.ballots += self.pending.len() as u64;
+        self.ballots += verdicts.count as u64;
         if let Some(p) = &self.opts.progress {
             (p.0)(self.board.size(), self.total);
         }
-        self.pending.clear();
     }
 
     fn once(&mut self, kind: &'static str, index: u64) -> bool {
@@ -153,7 +180,7 @@ impl State<'_> {
             return;
         }
         if kind != "ballot" {
-            self.flush();
+            self.sync();
         }
         let phase = self.board.phase;
         use psephos_crypto::record::TransitionKind::*;
@@ -177,7 +204,8 @@ impl State<'_> {
                 }
                 if self.once("credentials", index) {
                     let s = self.setup.as_ref().expect("set");
-                    self.credentials = setup::credentials(&mut self.c, s, index, payload);
+                    self.credentials = setup::credentials(&mut self.c, s, index, payload)
+                        .map(|(m, w)| (Arc::new(m), w));
                 }
             }
             "transition" => {
@@ -215,7 +243,7 @@ impl State<'_> {
                     );
                 }
                 let s = self.setup.as_ref().expect("set");
-                let creds = self.credentials.as_ref().map(|(m, _)| m).unwrap_or(&EMPTY);
+                let creds = self.credentials.as_ref().map_or(&*EMPTY, |(m, _)| &**m);
                 self.audits.entry(&mut self.c, s, creds, index, payload);
             }
             "tally" => {
@@ -294,16 +322,18 @@ pub fn verify_with_probe(
         counting: Counting::default(),
         audits: Audits::default(),
         pending: Vec::new(),
+        in_flight: None,
+        since: opts.since.clone().map(Arc::new),
         ballots: 0,
         opts,
         total: header.size,
         seen: HashSet::new(),
     };
     let mut seen = ProbeResult::default();
-    loop {
-        match lines.next_line() {
-            Ok(None) => break,
-            Ok(Some(Line::Entry(e))) => {
+    let mut input_error = None;
+    for_each_line(lines, |line| {
+        match line {
+            Ok(Line::Entry(e)) => {
                 st.board.entry(&mut st.c, &e);
                 if let Some(s) = &st.setup {
                     let key = s.board_key;
@@ -329,20 +359,27 @@ pub fn verify_with_probe(
                     election.as_bytes(),
                 );
                 if st.setup.is_none() {
-                    break;
+                    return ControlFlow::Break(());
                 }
             }
-            Ok(Some(Line::Checkpoint(cp))) => {
+            Ok(Line::Checkpoint(cp)) => {
                 if let Some(s) = &st.setup {
                     let key = s.board_key;
                     st.board.checkpoint(&mut st.c, &key, &election, cp);
                 }
             }
-            Err(LineError::Io(e)) => return Err(InputError::Io(source.name(), e)),
+            Err(LineError::Io(e)) => {
+                input_error = Some(InputError::Io(source.name(), e));
+                return ControlFlow::Break(());
+            }
             Err(e) => st.c.fail(Failure::new("4.3", e.to_string())),
         }
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = input_error {
+        return Err(e);
     }
-    st.flush();
+    st.sync();
     let Some(setup) = st.setup.take() else {
         let report = st.c.finish(None, None);
         return Ok((report, seen));
@@ -385,7 +422,7 @@ fn second_pass(
     if wanted.is_empty() {
         return Ok(());
     }
-    let credentials = st.credentials.as_ref().map(|(m, _)| m).unwrap_or(&EMPTY);
+    let credentials = st.credentials.as_ref().map_or(&*EMPTY, |(m, _)| &**m);
     let ctx = BallotContext {
         statement: &setup.statement,
         credentials,

@@ -66,7 +66,7 @@ fn add_into(acc: &mut [Vec<Ciphertext>], ballot: &Ballot) -> Result<()> {
             return Err(ServerError::internal("ballot does not fit the tally"));
         }
         for (t, c) in totals.iter_mut().zip(cts) {
-            *t += *c;
+            *t += c.ciphertext();
         }
     }
     Ok(())

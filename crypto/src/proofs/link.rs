@@ -29,7 +29,7 @@ use merlin::Transcript;
 use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
-use crate::elgamal::{Ciphertext, Randomness};
+use crate::elgamal::{EncodedCiphertext, Randomness};
 use crate::encoding;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g, g_table, h, h_table};
@@ -145,18 +145,38 @@ fn absorb_commitments<'a, P: Encoded + 'a>(
 pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
     t: &mut Transcript,
     key: &RistrettoPoint,
-    ciphertexts: &[Ciphertext],
+    ciphertexts: &[EncodedCiphertext],
     commitments: &[P],
     proof: &LinkProof,
     msm: &mut Msm,
     rng: &mut R,
 ) -> Result<()> {
-    if ciphertexts.len() != proof.len() || commitments.len() != proof.len() {
+    let mut v_coeffs = vec![Scalar::ZERO; commitments.len()];
+    verify_into_folded(t, key, ciphertexts, proof, msm, &mut v_coeffs, rng)?;
+    for (s, v) in v_coeffs.into_iter().zip(commitments) {
+        msm.add(s, v.to_point());
+    }
+    Ok(())
+}
+
+/// [`verify_into`] without the commitments: the coefficient of each `Vⱼ`
+/// is added to `v_coeffs[j]`, for a caller that adds more terms on the same
+/// `Vⱼ` (the range proof's derived commitments) and multiplies it once.
+pub fn verify_into_folded<R: RngCore + CryptoRng>(
+    t: &mut Transcript,
+    key: &RistrettoPoint,
+    ciphertexts: &[EncodedCiphertext],
+    proof: &LinkProof,
+    msm: &mut Msm,
+    v_coeffs: &mut [Scalar],
+    rng: &mut R,
+) -> Result<()> {
+    if ciphertexts.len() != proof.len() || v_coeffs.len() != proof.len() {
         return Err(CryptoError::Shape(format!(
             "link proof has {} items for {} ciphertexts and {} commitments",
             proof.len(),
             ciphertexts.len(),
-            commitments.len()
+            v_coeffs.len()
         )));
     }
     if proof
@@ -168,7 +188,7 @@ pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
     absorb_commitments(t, proof.iter().map(|i| (&i.a_r, &i.a_c, &i.a_v)));
     let c = t.challenge_scalar(b"link-challenge");
     let mut k_coeff = Scalar::ZERO;
-    for ((item, ct), v) in proof.iter().zip(ciphertexts).zip(commitments) {
+    for ((item, ct), v) in proof.iter().zip(ciphertexts).zip(v_coeffs) {
         let (w1, w2, w3) = (random_weight(rng), random_weight(rng), random_weight(rng));
         // w1·(zᵣG − Aᴿ − cR) + w2·(zₘG + zᵣK − Aᶜ − cC) + w3·(zₘG + zₛH − Aⱽ − cV)
         msm.add_g(w1 * item.z_r + (w2 + w3) * item.z_m);
@@ -179,7 +199,7 @@ pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
         msm.add(-w2, item.a_c);
         msm.add(-w2 * c, ct.c);
         msm.add(-w3, item.a_v);
-        msm.add(-w3 * c, v.to_point());
+        *v -= w3 * c;
     }
     msm.add(k_coeff, *key);
     Ok(())
@@ -191,7 +211,7 @@ pub fn verify_into<R: RngCore + CryptoRng, P: AsPoint>(
 pub fn vartime_verify_each<P: AsPoint>(
     t: &mut Transcript,
     key: &RistrettoPoint,
-    ciphertexts: &[Ciphertext],
+    ciphertexts: &[EncodedCiphertext],
     commitments: &[P],
     proof: &LinkProof,
 ) -> Result<()> {
@@ -205,8 +225,8 @@ pub fn vartime_verify_each<P: AsPoint>(
     };
     for ((i, ct), v) in proof.iter().zip(ciphertexts).zip(commitments) {
         let one = Scalar::ONE;
-        let ok = holds(&[i.z_r, -one, -c], &[g(), *i.a_r, ct.r])
-            && holds(&[i.z_m, i.z_r, -one, -c], &[g(), *key, *i.a_c, ct.c])
+        let ok = holds(&[i.z_r, -one, -c], &[g(), *i.a_r, *ct.r])
+            && holds(&[i.z_m, i.z_r, -one, -c], &[g(), *key, *i.a_c, *ct.c])
             && holds(&[i.z_m, i.z_s, -one, -c], &[g(), h(), *i.a_v, v.to_point()]);
         if !ok {
             return Err(CryptoError::InvalidProof("link"));

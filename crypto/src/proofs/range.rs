@@ -21,13 +21,14 @@
 //! decoder accepts exactly that total length.
 
 use bulletproofs::RangeProof;
-use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use curve25519_dalek::ristretto::CompressedRistretto;
 use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 use rand_core::{CryptoRng, RngCore};
 
 use crate::error::{CryptoError, Result};
 use crate::generators::{bulletproof_gens, pedersen_gens};
+use crate::point::AsPoint;
 
 /// Bit sizes `bulletproofs` supports.
 pub const SUPPORTED_BITS: [usize; 4] = [8, 16, 32, 64];
@@ -144,17 +145,17 @@ pub fn split_proof(bits: usize, q: usize, proof: &[u8]) -> Result<Vec<(usize, Ra
 }
 
 /// Verifies a proof about the derived commitments `Wᵢ`.
-pub fn verify<R: RngCore + CryptoRng>(
+pub fn verify<R: RngCore + CryptoRng, P: AsPoint>(
     t: &mut Transcript,
     bits: usize,
-    commitments: &[RistrettoPoint],
+    commitments: &[P],
     proof: &[u8],
     rng: &mut R,
 ) -> Result<()> {
     let proofs = split_proof(bits, commitments.len(), proof)?;
     t.append_u64(b"range-bits", bits as u64);
     t.append_u64(b"range-statements", commitments.len() as u64);
-    let compressed: Vec<CompressedRistretto> = commitments.iter().map(|p| p.compress()).collect();
+    let compressed: Vec<CompressedRistretto> = commitments.iter().map(|p| p.encoded()).collect();
     let mut rest = compressed.as_slice();
     for (m, proof) in proofs {
         let (chunk, tail) = rest.split_at(m);
@@ -192,7 +193,7 @@ mod tests {
             let openings: Vec<(u64, Scalar)> = (0..q)
                 .map(|i| (i as u64 * 12, Scalar::random(&mut OsRng)))
                 .collect();
-            let ws: Vec<RistrettoPoint> = openings
+            let ws: Vec<curve25519_dalek::ristretto::RistrettoPoint> = openings
                 .iter()
                 .map(|(w, t)| g() * Scalar::from(*w) + h() * t)
                 .collect();

@@ -25,7 +25,7 @@ use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use crate::elgamal::{Ciphertext, Randomness};
+use crate::elgamal::{Ciphertext, EncodedCiphertext, Randomness};
 use crate::encoding;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g_table, h_table};
@@ -172,16 +172,19 @@ impl LinearConstraints {
     }
 
     /// The derived commitments `Wᵢ` of the range statements (verifier side).
-    pub fn derived_commitments(&self, v: &[Point]) -> Vec<RistrettoPoint> {
+    /// `Lower(j)` with `loⱼ = 0` is `Vⱼ` itself and keeps its encoding; the
+    /// others are compressed once here.
+    pub fn derived_commitments(&self, v: &[Point]) -> Vec<Point> {
         let sum: RistrettoPoint = v.iter().map(|p| *p.point()).sum();
         let gm = crate::generators::small_multiple_of_g;
         self.statements()
             .into_iter()
             .map(|st| match st {
-                Statement::Lower(j) => *v[j] - gm(self.values[j].lo),
-                Statement::Upper(j) => gm(self.values[j].hi) - *v[j],
-                Statement::SumLower => sum - gm(self.sum.map_or(0, |s| s.lo)),
-                Statement::SumUpper => gm(self.sum.map_or(0, |s| s.hi)) - sum,
+                Statement::Lower(j) if self.values[j].lo == 0 => v[j],
+                Statement::Lower(j) => Point::new(*v[j] - gm(self.values[j].lo)),
+                Statement::Upper(j) => Point::new(gm(self.values[j].hi) - *v[j]),
+                Statement::SumLower => Point::new(sum - gm(self.sum.map_or(0, |s| s.lo))),
+                Statement::SumUpper => Point::new(gm(self.sum.map_or(0, |s| s.hi)) - sum),
             })
             .collect()
     }
@@ -208,7 +211,7 @@ impl LinearConstraints {
 #[serde(deny_unknown_fields)]
 pub struct LinearAnswer {
     /// `(Rⱼ, Cⱼ)` per value.
-    pub ciphertexts: Vec<Ciphertext>,
+    pub ciphertexts: Vec<EncodedCiphertext>,
     /// `Vⱼ = mⱼG + sⱼH` per value.
     pub commitments: Vec<Point>,
     /// The linking proof.
@@ -243,7 +246,7 @@ impl core::fmt::Debug for LinearOpening {
 fn statement_transcript(
     ctx: &ProofContext,
     cons: &LinearConstraints,
-    ciphertexts: &[Ciphertext],
+    ciphertexts: &[EncodedCiphertext],
     commitments: &[Point],
 ) -> Transcript {
     let mut t = ctx.transcript(labels::LINEAR_ANSWER);
@@ -296,10 +299,10 @@ pub fn prove_with<R: RngCore + CryptoRng>(
         return Err(CryptoError::Shape(format!("expected {k} values")));
     }
     let key = ctx.election_key;
-    let ciphertexts: Vec<Ciphertext> = values
+    let ciphertexts: Vec<EncodedCiphertext> = values
         .iter()
         .zip(r)
-        .map(|(m, r)| Ciphertext::encrypt_with(&key, &Scalar::from(*m), r))
+        .map(|(m, r)| Ciphertext::encrypt_with(&key, &Scalar::from(*m), r).into())
         .collect();
     let commitments: Vec<Point> = values
         .iter()
@@ -355,9 +358,55 @@ pub fn verify_into_batch<R: RngCore + CryptoRng>(
     batch: &mut crate::batch::Batch,
     rng: &mut R,
 ) -> Result<()> {
-    let mut t = verify_link_into(ctx, cons, answer, batch.msm(), rng)?;
+    check_shape(cons, answer)?;
+    let mut t = statement_transcript(ctx, cons, &answer.ciphertexts, &answer.commitments);
+    // Every Vⱼ is multiplied once: its linking coefficient plus those of
+    // the derived commitments built on it (Lower: +Vⱼ − lo·G, Upper:
+    // hi·G − Vⱼ, sums: ±ΣV ∓ s·G), which therefore never enter the batch.
+    let mut v = vec![Scalar::ZERO; answer.commitments.len()];
+    link::verify_into_folded(
+        &mut t,
+        &ctx.election_key,
+        &answer.ciphertexts,
+        &answer.link,
+        batch.msm(),
+        &mut v,
+        rng,
+    )?;
     let derived = cons.derived_commitments(&answer.commitments);
-    batch.add_range(&mut t, cons.bits(), &derived, &answer.range, rng)
+    let statements = cons.statements();
+    let mut g = Scalar::ZERO;
+    batch.add_range_folded(
+        &mut t,
+        cons.bits(),
+        &derived,
+        &answer.range,
+        rng,
+        &mut |j, s| match statements[j] {
+            Statement::Lower(i) => {
+                v[i] += s;
+                g -= s * Scalar::from(cons.values[i].lo);
+            }
+            Statement::Upper(i) => {
+                v[i] -= s;
+                g += s * Scalar::from(cons.values[i].hi);
+            }
+            Statement::SumLower => {
+                v.iter_mut().for_each(|x| *x += s);
+                g -= s * Scalar::from(cons.sum.map_or(0, |b| b.lo));
+            }
+            Statement::SumUpper => {
+                v.iter_mut().for_each(|x| *x -= s);
+                g += s * Scalar::from(cons.sum.map_or(0, |b| b.hi));
+            }
+        },
+    )?;
+    let msm = batch.msm();
+    msm.add_g(g);
+    for (s, p) in v.into_iter().zip(&answer.commitments) {
+        msm.add(s, *p);
+    }
+    Ok(())
 }
 
 /// The reference verifier: the same checks as [`verify`], with each linking
@@ -451,12 +500,10 @@ pub fn check_opening(
         let m = Scalar::from(opening.values[j]);
         let ct = Ciphertext::encrypt_with(key, &m, &Randomness(opening.r[j]));
         let v = g_table() * &m + h_table() * &opening.s[j];
-        if ct
-            != answer
-                .ciphertexts
-                .get(j)
-                .copied()
-                .unwrap_or(Ciphertext::zero())
+        if answer
+            .ciphertexts
+            .get(j)
+            .is_none_or(|c| c.ciphertext() != ct)
             || answer.commitments.get(j).is_none_or(|c| c != &v)
         {
             return Err(CryptoError::InvalidProof("opening"));

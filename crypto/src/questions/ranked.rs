@@ -35,7 +35,7 @@ use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::elgamal::{Ciphertext, Randomness};
+use crate::elgamal::{Ciphertext, EncodedCiphertext, Randomness};
 use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
 use crate::generators::{g_table, h_table};
@@ -58,7 +58,7 @@ pub const RANGE_BITS: usize = 8;
 #[serde(deny_unknown_fields)]
 pub struct RankedAnswer {
     /// `(R_ab, C_ab)` per ordered pair, encrypting `d_ab`.
-    pub ciphertexts: Vec<Ciphertext>,
+    pub ciphertexts: Vec<EncodedCiphertext>,
     /// `D_ab = d_ab·G + s_ab·H` per ordered pair.
     #[serde(with = "encoding::points")]
     pub commitments: Vec<RistrettoPoint>,
@@ -112,7 +112,7 @@ impl RankedOpening {
 fn statement_transcript(
     ctx: &ProofContext,
     n: usize,
-    ciphertexts: &[Ciphertext],
+    ciphertexts: &[EncodedCiphertext],
     commitments: &[RistrettoPoint],
     ranks: &[RistrettoPoint],
 ) -> Transcript {
@@ -252,10 +252,10 @@ pub fn prove_with<R: RngCore + CryptoRng>(
         )));
     }
     let key = ctx.election_key;
-    let ciphertexts: Vec<Ciphertext> = bits
+    let ciphertexts: Vec<EncodedCiphertext> = bits
         .iter()
         .zip(r)
-        .map(|(d, r)| Ciphertext::encrypt_with(&key, d, r))
+        .map(|(d, r)| Ciphertext::encrypt_with(&key, d, r).into())
         .collect();
     let commit = |x: &Scalar, b: &Scalar| g_table() * x + h_table() * b;
     let commitments: Vec<RistrettoPoint> = bits.iter().zip(s).map(|(d, b)| commit(d, b)).collect();

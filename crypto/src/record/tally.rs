@@ -80,7 +80,7 @@ impl EncryptedTally {
                 return Err(CryptoError::Shape("ballot does not fit the tally".into()));
             }
             for (t, c) in q.totals.iter_mut().zip(cts) {
-                *t += c.scale(weight);
+                *t += c.ciphertext().scale(weight);
             }
         }
         self.ballots += 1;

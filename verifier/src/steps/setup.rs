@@ -20,7 +20,7 @@ pub struct Setup {
     /// Its election id.
     pub election_id: [u8; 32],
     /// The statement ballots are checked against.
-    pub statement: BallotStatement,
+    pub statement: std::sync::Arc<BallotStatement>,
     /// The board's key from the manifest.
     pub board_key: BoardPublicKey,
 }
@@ -86,7 +86,7 @@ pub fn manifest(
     Some(Setup {
         manifest,
         election_id,
-        statement,
+        statement: std::sync::Arc::new(statement),
         board_key,
     })
 }

@@ -104,12 +104,12 @@ impl EncryptedMatrix {
                 .cells
                 .iter_mut()
                 .zip(&answer.ciphertexts)
-                .for_each(|(n, c)| *n += *c),
+                .for_each(|(n, c)| *n += c.ciphertext()),
             w => self
                 .cells
                 .iter_mut()
                 .zip(&answer.ciphertexts)
-                .for_each(|(n, c)| *n += c.scale(w)),
+                .for_each(|(n, c)| *n += c.ciphertext().scale(w)),
         }
         Ok(())
     }
@@ -179,7 +179,7 @@ pub fn check_opening(
         let d = Scalar::from(opening.bits[j]);
         let ct = Ciphertext::encrypt_with(key, &d, &Randomness(opening.r[j]));
         let v = g_table() * &d + h_table() * &opening.s[j];
-        if ct != answer.ciphertexts[j] || v != answer.commitments[j] {
+        if ct != answer.ciphertexts[j].ciphertext() || v != answer.commitments[j] {
             return Err(CryptoError::InvalidProof("opening"));
         }
     }
