@@ -70,6 +70,18 @@ pub struct Settings {
     /// Connections per PostgreSQL pool [default: 16].
     #[arg(long, env = "PSEPHOS_DATABASE_POOL")]
     pub database_pool: Option<usize>,
+    /// Seconds a client may take to send a request's headers; the
+    /// connection is closed after that (slow-loris) [default: 20].
+    #[arg(long, env = "PSEPHOS_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a client may take to send a request's body
+    /// (`request.timeout`, 408) [default: 30].
+    #[arg(long, env = "PSEPHOS_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+    /// Open connections allowed per client IP; one more is answered
+    /// `rate.connections` (429) and closed [default: 64].
+    #[arg(long, env = "PSEPHOS_MAX_CONNECTIONS_IP")]
+    pub max_connections_ip: Option<usize>,
 }
 
 /// The resolved configuration.
@@ -103,6 +115,22 @@ pub struct Config {
     pub verify_threads: usize,
     /// PostgreSQL pool size.
     pub database_pool: usize,
+    /// Time allowed for a request's headers.
+    pub header_timeout: std::time::Duration,
+    /// Time allowed for a request's body.
+    pub body_timeout: std::time::Duration,
+    /// Open connections per client IP.
+    pub max_connections_ip: usize,
+}
+
+impl Config {
+    /// Whether clients reach the server over TLS (a terminating proxy):
+    /// the public URL is `https://…`. Responses then carry HSTS.
+    pub fn behind_tls(&self) -> bool {
+        self.public_url
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    }
 }
 
 fn merge<T>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -171,6 +199,19 @@ impl Settings {
                 .unwrap_or(cores)
                 .max(1),
             database_pool: merge(self.database_pool, file.database_pool).unwrap_or(16),
+            header_timeout: std::time::Duration::from_secs(
+                merge(self.header_timeout, file.header_timeout)
+                    .unwrap_or(20)
+                    .max(1),
+            ),
+            body_timeout: std::time::Duration::from_secs(
+                merge(self.body_timeout, file.body_timeout)
+                    .unwrap_or(30)
+                    .max(1),
+            ),
+            max_connections_ip: merge(self.max_connections_ip, file.max_connections_ip)
+                .unwrap_or(64)
+                .max(1),
         })
     }
 }

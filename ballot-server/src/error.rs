@@ -28,6 +28,8 @@ pub enum ErrorClass {
     UnsupportedMedia,
     /// 422: well-formed but invalid (a proof, a ballot, a roll).
     Invalid,
+    /// 408: the client was too slow sending its request.
+    Timeout,
     /// 429: rate limited.
     TooMany,
     /// 500: a bug or corrupt data.

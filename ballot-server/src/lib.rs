@@ -18,6 +18,7 @@
 //! | [`mail`] | credential mails over SMTP |
 //! | [`api`] | the HTTP edge: routes per audience, `ApiError`, layers |
 //! | [`server`] | binding, the close ticker, graceful shutdown |
+//! | [`listen`] | the accept loop: header timeout, connections per IP |
 //! | [`demo`] | `psephos-server demo`: a whole round over HTTP |
 //! | [`loadgen`] | `psephos-server loadgen`: cast throughput and latency |
 //! | [`openapi`] | the OpenAPI document at `/openapi.json` |
@@ -32,6 +33,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod limits;
+pub mod listen;
 pub mod loadgen;
 pub mod mail;
 pub mod metrics;

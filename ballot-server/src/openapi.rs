@@ -3,9 +3,12 @@
 //! specs/server-api.md, which the document links).
 
 use axum::Json;
-use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
+};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required,
@@ -279,6 +282,97 @@ fn method(m: &str) -> HttpMethod {
     }
 }
 
+fn string(pattern: &str) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .into()
+}
+
+fn integer(min: f64, max: Option<f64>) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(max)
+        .into()
+}
+
+/// The parameters of a route: its path segments `{…}` and its query.
+fn parameters(path: &str) -> Vec<Parameter> {
+    let mut out = Vec::new();
+    for seg in path.split('/') {
+        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let schema = match name {
+                "tracking" => string("^[0-9a-f]{64}$"),
+                _ => string("^[A-Za-z0-9._-]{1,64}$"),
+            };
+            out.push(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .schema(Some(schema))
+                    .build(),
+            );
+        }
+    }
+    let query: &[(&str, bool)] = match path.rsplit('/').next() {
+        Some("entries") | Some("checkpoints") => &[("from", false), ("limit", false)],
+        Some("inclusion") => &[("index", true), ("size", true)],
+        Some("consistency") => &[("old", true), ("new", true)],
+        _ => &[],
+    };
+    for (name, required) in query {
+        let schema = if *name == "limit" {
+            integer(0.0, Some(u32::MAX as f64))
+        } else {
+            integer(0.0, None)
+        };
+        out.push(
+            ParameterBuilder::new()
+                .name(*name)
+                .parameter_in(ParameterIn::Query)
+                .required(if *required {
+                    Required::True
+                } else {
+                    Required::False
+                })
+                .schema(Some(schema))
+                .build(),
+        );
+    }
+    out
+}
+
+/// `{"error": {"code", "message"[, "lines"]}}` (specs/server-api.md §3).
+fn error_schema() -> Schema {
+    let detail = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("code", string("^[a-z0-9_]+(\\.[a-z0-9_]+)*$"))
+        .property("message", ObjectBuilder::new().schema_type(Type::String))
+        .property(
+            "lines",
+            utoipa::openapi::schema::ArrayBuilder::new()
+                .items(ObjectBuilder::new().schema_type(Type::Object)),
+        )
+        .required("code")
+        .required("message");
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("error", detail)
+        .required("error")
+        .into()
+}
+
+/// The content type of a route's success answer.
+fn success_type(path: &str) -> &'static str {
+    match path {
+        "/metrics" => "text/plain",
+        p if p.ends_with("/board/record") => "application/jsonl",
+        _ => "application/json",
+    }
+}
+
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -286,11 +380,21 @@ pub fn document() -> OpenApi {
         let mut op = OperationBuilder::new()
             .summary(Some(*summary))
             .tag(*tag)
-            .response("200", ResponseBuilder::new().description("success"))
+            .parameters(Some(parameters(path)))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description("success")
+                    .content(success_type(path), ContentBuilder::new().build()),
+            )
             .response(
                 "4XX",
                 ResponseBuilder::new()
-                    .description("{\"error\": {\"code\", \"message\"}} with a stable code"),
+                    .description("{\"error\": {\"code\", \"message\"}} with a stable code")
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(error_schema())).build(),
+                    ),
             );
         if !body.is_empty() {
             op = op.request_body(Some(

@@ -57,22 +57,13 @@ pub async fn start(app: Arc<App>, listen: SocketAddr) -> Result<Running> {
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::internal(e.to_string()))?;
-    let (stop, mut stopped) = watch::channel(false);
+    let (stop, stopped) = watch::channel(false);
     let router = crate::api::router(app.clone());
-    let serve = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        };
-        if let Err(e) = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let limits = crate::listen::ConnLimits {
+        header_timeout: app.config.header_timeout,
+        per_ip: app.config.max_connections_ip,
+    };
+    let serve = tokio::spawn(crate::listen::serve(listener, router, limits, stopped));
     let tick_app = app.clone();
     let ticker = tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));

@@ -21,6 +21,7 @@ fn args(dir: &std::path::Path) -> DemoArgs {
             listen: Some("127.0.0.1:0".parse().unwrap()),
             ..Settings::default()
         },
+        keep_secrets: false,
     }
 }
 

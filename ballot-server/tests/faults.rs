@@ -1,17 +1,22 @@
 //! Faults with the real binary: `kill -9` during a cast burst loses no
-//! acknowledged ballot (SQLite and PostgreSQL), and two server processes
-//! on one PostgreSQL database serve the same round at once.
+//! acknowledged ballot (SQLite and PostgreSQL) and the restarted server
+//! serves on with its log whole, and two server processes on one
+//! PostgreSQL database serve the same round at once. Database faults
+//! (PostgreSQL restarts, a full disk) are in `db_faults.rs`.
 
 mod common;
 
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use common::board_check::check_board;
 use common::*;
 use psephos_crypto::record::manifest::RevotePolicy;
 use psephos_crypto::record::ElectionResult;
 use psephos_server::config::Settings;
+use psephos_server::loadgen::burst::{burst, Progress};
 use psephos_trustee::client::Client;
 use psephos_trustee::wire::CastReceipt;
 
@@ -74,72 +79,81 @@ async fn kill_during_burst(backend: Backend) {
     let mut child = spawn(&settings, port);
     wait_healthy(&url).await;
     let client = Client::new(&url).unwrap();
-    let acked = Arc::new(std::sync::Mutex::new(Vec::<(Vec<u8>, CastReceipt)>::new()));
-    let mut tasks = tokio::task::JoinSet::new();
-    let sem = Arc::new(tokio::sync::Semaphore::new(12));
-    for b in ballots {
-        let (c, rd, a, permit) = (
+    let progress = Arc::new(Progress::default());
+    let cast = tokio::spawn({
+        let (c, rd, b, p) = (
             client.clone(),
             round.clone(),
-            acked.clone(),
-            sem.clone().acquire_owned().await.unwrap(),
+            ballots[..60].to_vec(),
+            progress.clone(),
         );
-        tasks.spawn(async move {
-            if let Ok(rc) = c.cast(&rd, b.clone()).await {
-                a.lock().unwrap().push((b, rc));
-            }
-            drop(permit);
-        });
-        if acked.lock().unwrap().len() >= 25 {
-            break;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(300);
+            burst(&c, &rd, b, 12, deadline, Duration::from_secs(60), p).await
         }
+    });
+    while progress.acknowledged.load(Ordering::SeqCst) < 25 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // SIGKILL while casts are in flight.
     child.kill().unwrap();
     child.wait().unwrap();
-    while tasks.join_next().await.is_some() {}
-    let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 25, "only {} casts acknowledged", acked.len());
+    let b = cast.await.unwrap();
+    let counts = b.counts();
+    println!("kill -9 of the server ({backend:?}): {counts:?}");
+    assert!(counts.acknowledged >= 25, "{counts:?}");
+    assert_eq!(counts.acknowledged + counts.refused + counts.lost, 60);
+    let acked: Vec<(Vec<u8>, CastReceipt)> = b
+        .acknowledged
+        .iter()
+        .map(|(i, rc, _)| (ballots[*i].clone(), rc.clone()))
+        .collect();
 
-    // Restart: every acknowledged ballot is on the board, under the
-    // receipt's index and leaf, and every receipt's checkpoint root is the
-    // board's root at that size.
+    // Restart with no repair: every acknowledged ballot is on the board
+    // under its receipt, the log is whole (board_check), and the server
+    // takes the remaining ballots — and the lost ones again, which are
+    // either already stored (same receipt) or new.
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let mut child = spawn(&settings, port);
     wait_healthy(&url).await;
     let client = Client::new(&url).unwrap();
-    let page = client.entries(&round, 0, 1000).await.unwrap();
-    for (bytes, rc) in &acked {
-        rc.receipt.verify(&key).unwrap();
-        let e = &page.entries[rc.receipt.index as usize];
-        assert_eq!(e.entry.payload(), &bytes[..]);
-        assert_eq!(e.leaf_hash(), rc.receipt.leaf_hash);
-        let looked = client.lookup(&round, &rc.tracking_code).await.unwrap();
-        assert_eq!(looked.receipt.index, rc.receipt.index);
-        let proof = client
-            .get_raw(&format!(
-                "/rounds/{round}/board/inclusion?index={}&size={}",
-                rc.receipt.index, page.size
-            ))
-            .await
-            .unwrap();
-        let proof: psephos_board::InclusionProof = serde_json::from_slice(&proof).unwrap();
-        let latest = client.checkpoint(&round).await.unwrap();
-        latest.verify(&key).unwrap();
-        proof.verify(&rc.receipt.leaf_hash, &latest.root).unwrap();
-        let c: psephos_board::ConsistencyProof = serde_json::from_slice(
-            &client
-                .get_raw(&format!(
-                    "/rounds/{round}/board/consistency?old={}&new={}",
-                    rc.receipt.checkpoint.size, latest.size
-                ))
-                .await
-                .unwrap(),
-        )
-        .unwrap();
-        c.verify(&rc.receipt.checkpoint.root, &latest.root).unwrap();
-    }
+    let before = check_board(&client, &round, &key, &acked).await;
+    let lost_on_board = b
+        .lost
+        .iter()
+        .filter(|i| before.payloads.contains(&ballots[**i]))
+        .count();
+    println!(
+        "after restart: {} entries, {} ballots; {lost_on_board} of {} lost casts were stored",
+        before.size, before.ballots, counts.lost
+    );
+    let mut again: Vec<Vec<u8>> = b.lost.iter().map(|i| ballots[*i].clone()).collect();
+    again.extend_from_slice(&ballots[60..]);
+    let n = again.len();
+    let resumed = burst(
+        &client,
+        &round,
+        again.clone(),
+        8,
+        Instant::now() + Duration::from_secs(300),
+        Duration::from_secs(60),
+        Arc::default(),
+    )
+    .await;
+    assert_eq!(resumed.counts().acknowledged, n, "{:?}", resumed.counts());
+    let mut all = acked;
+    all.extend(
+        resumed
+            .acknowledged
+            .iter()
+            .map(|(i, rc, _)| (again[*i].clone(), rc.clone())),
+    );
+    let after = check_board(&client, &round, &key, &all).await;
+    assert_eq!(
+        after.ballots,
+        before.ballots + 20 + counts.lost - lost_on_board
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }

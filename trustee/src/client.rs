@@ -55,11 +55,21 @@ impl ClientError {
 }
 
 /// A client for one server, optionally holding a bearer token.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     base: String,
     http: reqwest::Client,
     token: Option<String>,
+}
+
+/// Never prints the token.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "<secret>"))
+            .finish()
+    }
 }
 
 impl Client {
@@ -86,6 +96,11 @@ impl Client {
     /// The server's base URL.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The bearer token this client sends, if any (a secret).
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {

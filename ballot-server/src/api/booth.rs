@@ -17,7 +17,6 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::Path;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,6 +24,7 @@ use axum::Router;
 use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 
+use super::extract::P;
 use crate::app::App;
 
 /// The committed bundle (booth/build.sh writes it).
@@ -128,7 +128,7 @@ async fn page(name: &'static str) -> Response {
     file(&format!("pages/{name}.html"), "text/html; charset=utf-8")
 }
 
-async fn asset(Path(name): Path<String>) -> Response {
+async fn asset(P(name): P<String>) -> Response {
     let content_type = match name.rsplit_once('.').map(|(_, e)| e) {
         Some("js") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",

@@ -34,6 +34,7 @@ pub fn status_of(class: ErrorClass) -> StatusCode {
         ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorClass::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorClass::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorClass::Timeout => StatusCode::REQUEST_TIMEOUT,
         ErrorClass::TooMany => StatusCode::TOO_MANY_REQUESTS,
         ErrorClass::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

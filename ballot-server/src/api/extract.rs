@@ -16,14 +16,40 @@ use crate::app::App;
 use crate::error::{ErrorClass, ServerError};
 use crate::strict_json::check_no_duplicate_keys;
 
-async fn body_limited(req: Request, limit: usize) -> Result<Bytes, ApiError> {
-    to_bytes(req.into_body(), limit).await.map_err(|_| {
-        ApiError(ServerError::new(
-            ErrorClass::TooLarge,
-            "request.too_large",
-            format!("the body is over {limit} bytes, or was cut"),
-        ))
-    })
+/// Reads a body of at most `limit` bytes within the body timeout
+/// (`request.timeout`, a slow sender) — the one way every handler reads a
+/// body.
+pub async fn body_limited(app: &App, req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    let read = to_bytes(req.into_body(), limit);
+    match tokio::time::timeout(app.config.body_timeout, read).await {
+        Err(_) => Err(ApiError(ServerError::new(
+            ErrorClass::Timeout,
+            "request.timeout",
+            format!(
+                "the body did not arrive within {} s",
+                app.config.body_timeout.as_secs()
+            ),
+        ))),
+        Ok(r) => r.map_err(|_| {
+            ApiError(ServerError::new(
+                ErrorClass::TooLarge,
+                "request.too_large",
+                format!("the body is over {limit} bytes, or was cut"),
+            ))
+        }),
+    }
+}
+
+/// Any body (no content type required, possibly empty), read with the
+/// limits of [`body_limited`].
+pub struct AnyBody(pub Bytes);
+
+impl FromRequest<Arc<App>> for AnyBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, ApiError> {
+        Ok(AnyBody(body_limited(app, req, app.config.max_body).await?))
+    }
 }
 
 fn content_type_is(req: &Request, want: &[&str]) -> bool {
@@ -59,7 +85,7 @@ impl<T: DeserializeOwned> FromRequest<Arc<App>> for Strict<T> {
         if !content_type_is(&req, &["application/json"]) {
             return Err(wrong_type("application/json"));
         }
-        let bytes = body_limited(req, app.config.max_body).await?;
+        let bytes = body_limited(app, req, app.config.max_body).await?;
         parse_strict(&bytes).map(Strict)
     }
 }
@@ -86,7 +112,7 @@ impl FromRequest<Arc<App>> for Raw {
         if !content_type_is(&req, &["application/json", "text/csv"]) {
             return Err(wrong_type("application/json or text/csv"));
         }
-        Ok(Raw(body_limited(req, app.config.max_ballot)
+        Ok(Raw(body_limited(app, req, app.config.max_ballot)
             .await?
             .to_vec()))
     }
@@ -135,6 +161,26 @@ impl FromRequestParts<Arc<App>> for Trustee {
             app.authenticate(t.as_deref(), crate::store::TokenKind::Trustee)
                 .await?,
         ))
+    }
+}
+
+/// Path parameters parsed into `T`; a refusal (e.g. percent-encoded bytes
+/// that are not UTF-8) is `request.invalid_path`.
+pub struct P<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for P<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| P(p.0))
+            .map_err(|e| {
+                ApiError(ServerError::bad_request(
+                    "request.invalid_path",
+                    e.body_text(),
+                ))
+            })
     }
 }
 

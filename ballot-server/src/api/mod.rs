@@ -1,6 +1,6 @@
 //! The HTTP edge (specs/server-api.md): one module per audience, one
 //! [`error::ApiError`], strict extractors, and the layers every response
-//! passes — security headers, a last-resort panic catcher answering a JSON
+//! passes — security headers (HSTS behind TLS), a last-resort panic catcher answering a JSON
 //! 500, per-IP rate limits and the rejection metrics.
 //!
 //! | module | audience |
@@ -44,6 +44,11 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(officer::routes())
         .merge(trustee::routes());
     let limit = app.config.max_ballot.max(app.config.max_body);
+    // HSTS only when clients come over TLS (the public URL is https).
+    let hsts = app
+        .config
+        .behind_tls()
+        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     Router::new()
         .merge(booth::routes())
         .nest(API, api)
@@ -73,6 +78,10 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
         ))
         .with_state(app)
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use psephos_crypto::record::CredentialList;
@@ -14,7 +14,7 @@ use psephos_trustee::wire::{
 };
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{parse_strict, Officer, Raw, Strict};
+use super::extract::{parse_strict, AnyBody, Officer, Raw, Strict, P};
 use crate::app::App;
 use crate::error::ServerError;
 use crate::state::Transition;
@@ -56,7 +56,7 @@ async fn create(
 async fn update(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(draft): Strict<RoundDraft>,
 ) -> ApiResult<Json<RoundStatus>> {
     Ok(Json(app.update_round(&id, draft).await?))
@@ -65,7 +65,7 @@ async fn update(
 async fn status(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<RoundStatus>> {
     let doc = app.load(&id).await?.doc;
     Ok(Json(app.status(&doc).await?))
@@ -74,7 +74,7 @@ async fn status(
 async fn start_ceremony(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(setup): Strict<CeremonySetup>,
 ) -> ApiResult<Json<CeremonyStarted>> {
     Ok(Json(app.start_ceremony(&id, setup).await?))
@@ -83,7 +83,7 @@ async fn start_ceremony(
 async fn ceremony(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<CeremonyView>> {
     Ok(Json(app.ceremony_view(&id, None).await?))
 }
@@ -91,7 +91,7 @@ async fn ceremony(
 async fn finish_ceremony(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<CeremonyView>> {
     Ok(Json(app.finish_ceremony(&id).await?))
 }
@@ -99,7 +99,7 @@ async fn finish_ceremony(
 async fn freeze(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<RoundStatus>> {
     Ok(Json(app.freeze(&id).await?))
 }
@@ -107,7 +107,7 @@ async fn freeze(
 async fn roll(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Raw(body): Raw,
 ) -> ApiResult<Json<RollSummary>> {
     let text = String::from_utf8(body)
@@ -118,7 +118,7 @@ async fn roll(
 async fn generate_credentials(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<CredentialsIssued>> {
     Ok(Json(app.generate_credentials(&id).await?))
 }
@@ -126,7 +126,7 @@ async fn generate_credentials(
 async fn upload_credentials(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Raw(body): Raw,
 ) -> ApiResult<Json<RoundStatus>> {
     let list: CredentialList = parse_strict(&body)?;
@@ -138,8 +138,8 @@ async fn upload_credentials(
 async fn transition(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path((id, name)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    P((id, name)): P<(String, String)>,
+    AnyBody(body): AnyBody,
 ) -> ApiResult<Json<RoundStatus>> {
     let t = Transition::parse(&name)
         .filter(|t| !matches!(t, Transition::Ceremony | Transition::Freeze))

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,7 +14,7 @@ use psephos_trustee::wire::{EntriesPage, Health, RoundStatus, RoundSummary, Turn
 use serde::Deserialize;
 
 use super::error::ApiResult;
-use super::extract::Q;
+use super::extract::{P, Q};
 use crate::app::App;
 use crate::error::ServerError;
 
@@ -69,10 +69,7 @@ async fn rounds(State(app): State<Arc<App>>) -> ApiResult<Json<Vec<RoundSummary>
     Ok(Json(app.list().await?))
 }
 
-async fn status(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<RoundStatus>> {
+async fn status(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Json<RoundStatus>> {
     let doc = app.load(&id).await?.doc;
     Ok(Json(app.status(&doc).await?))
 }
@@ -93,23 +90,23 @@ async fn singular(app: &App, id: &str, which: &str) -> ApiResult<Response> {
     ))
 }
 
-async fn manifest(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn manifest(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     singular(&app, &id, "manifest").await
 }
 
-async fn credentials(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn credentials(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     singular(&app, &id, "credentials").await
 }
 
-async fn tally(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn tally(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     singular(&app, &id, "tally").await
 }
 
-async fn result(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn result(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     singular(&app, &id, "result").await
 }
 
-async fn turnout(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Turnout>> {
+async fn turnout(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Json<Turnout>> {
     let (e, doc) = election(&app, &id).await?;
     let size = app.board.size(e).await?;
     Ok(Json(app.turnout_of(&doc, size)))
@@ -130,7 +127,7 @@ fn default_limit() -> u32 {
 
 async fn entries(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(p): Q<Page>,
 ) -> ApiResult<Json<EntriesPage>> {
     let (e, _) = election(&app, &id).await?;
@@ -145,7 +142,7 @@ async fn entries(
 
 async fn checkpoint(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<SignedCheckpoint>> {
     let (e, _) = election(&app, &id).await?;
     let c = app
@@ -158,7 +155,7 @@ async fn checkpoint(
 
 async fn checkpoints(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(p): Q<Page>,
 ) -> ApiResult<Json<Vec<SignedCheckpoint>>> {
     let (e, _) = election(&app, &id).await?;
@@ -174,7 +171,7 @@ struct InclusionQuery {
 
 async fn inclusion(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(q): Q<InclusionQuery>,
 ) -> ApiResult<Json<InclusionProof>> {
     let (e, _) = election(&app, &id).await?;
@@ -190,14 +187,14 @@ struct ConsistencyQuery {
 
 async fn consistency(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(q): Q<ConsistencyQuery>,
 ) -> ApiResult<Json<ConsistencyProof>> {
     let (e, _) = election(&app, &id).await?;
     Ok(Json(app.board.consistency_proof(e, q.old, q.new).await?))
 }
 
-async fn record(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn record(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     let (e, _) = election(&app, &id).await?;
     let bytes = crate::service::export::export(app.board.as_ref(), e, Vec::new()).await?;
     Ok(([(CONTENT_TYPE, "application/jsonl")], bytes).into_response())

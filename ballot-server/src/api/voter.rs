@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use psephos_trustee::wire::CastReceipt;
 
 use super::error::ApiResult;
-use super::extract::Raw;
+use super::extract::{Raw, P};
 use crate::app::App;
 
 /// The voter routes.
@@ -23,7 +23,7 @@ pub fn routes() -> Router<Arc<App>> {
 
 async fn cast(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Raw(body): Raw,
 ) -> ApiResult<Json<CastReceipt>> {
     Ok(Json(app.cast(&id, body).await?))
@@ -31,7 +31,7 @@ async fn cast(
 
 async fn audit(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Raw(body): Raw,
 ) -> ApiResult<Json<CastReceipt>> {
     Ok(Json(app.audit(&id, body).await?))
@@ -39,7 +39,7 @@ async fn audit(
 
 async fn lookup(
     State(app): State<Arc<App>>,
-    Path((id, tracking)): Path<(String, String)>,
+    P((id, tracking)): P<(String, String)>,
 ) -> ApiResult<Json<CastReceipt>> {
     Ok(Json(app.lookup(&id, &tracking).await?))
 }

@@ -14,12 +14,14 @@
 //! | [`script`] | the scripted ballots file |
 //! | [`report`] | totals check, summary, result JSON |
 //! | [`booth_round`] | `--open-round N`: a second round left open for the web booth |
+//! | [`secrets`] | the ledger of the run's secrets, for the log-leak test |
 
 pub mod booth_round;
 pub mod drive;
 pub mod questions;
 pub mod report;
 pub mod script;
+pub mod secrets;
 pub mod vote;
 
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ use psephos_trustee::wire::{CredentialMode, RoundDraft};
 use rand_core::{OsRng, RngCore};
 
 use self::drive::{members, DriveError, DriveResult, Driver};
+use self::secrets::Secrets;
 use self::vote::{cast_all, VoterPlan};
 use crate::app::App;
 use crate::config::Settings;
@@ -70,6 +73,10 @@ pub struct DemoArgs {
     /// Server settings.
     #[command(flatten)]
     pub settings: Settings,
+    /// Keep every secret the run makes in [`DemoOutcome::secrets`] (for
+    /// the test that greps the logs for them; never set by the CLI).
+    #[arg(skip)]
+    pub keep_secrets: bool,
 }
 
 fn bar(len: u64, msg: &'static str) -> ProgressBar {
@@ -95,6 +102,8 @@ pub struct DemoOutcome {
     pub officer_token: String,
     /// Wall time of the whole round.
     pub seconds: f64,
+    /// The run's secrets, if `keep_secrets` (else empty).
+    pub secrets: Secrets,
 }
 
 /// Runs the demo up to publication and export; the server keeps running.
@@ -181,6 +190,12 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
     };
     let roll = members(plain.len(), |i| plain[i].0);
     let voters = driver.server_credentials(&roll).await?;
+    let secrets = Secrets::new(args.keep_secrets);
+    for v in &voters {
+        let grouped = v.code.grouped();
+        secrets.add(&grouped);
+        secrets.add(&grouped.replace('-', ""));
+    }
     driver.step("open").await?;
     println!("Credentials issued to {} members; round open", voters.len());
 
@@ -197,6 +212,7 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
             key: v.code.signing_key(&stmt.election_id),
             audit: (i == 0).then(|| questions::random_ballot(&questions, &mut OsRng)),
             ballots,
+            secrets: secrets.clone(),
         })
         .collect();
     let pb = bar(plans.len() as u64, "voting");
@@ -221,6 +237,9 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
     );
 
     driver.finish(&[1, 3]).await?;
+    if secrets.keeps() {
+        keep_round_secrets(&secrets, &driver, &token, &config.board_key_file)?;
+    }
     let bytes = officer.result_bytes(&round).await?;
     let result: ElectionResult =
         serde_json::from_slice(&bytes).map_err(|e| DriveError::Check(format!("result: {e}")))?;
@@ -261,5 +280,34 @@ pub async fn run(args: DemoArgs) -> DriveResult<DemoOutcome> {
         result,
         officer_token: token,
         seconds,
+        secrets,
     })
+}
+
+/// The officer token, the trustees' tokens, passphrases and vault secrets,
+/// and the board key seed.
+fn keep_round_secrets(
+    secrets: &Secrets,
+    driver: &Driver,
+    officer_token: &str,
+    board_key_file: &std::path::Path,
+) -> DriveResult<()> {
+    secrets.add(officer_token);
+    for t in &driver.trustees {
+        if let Some(token) = t.client.token() {
+            secrets.add(token);
+        }
+        secrets.add(&String::from_utf8_lossy(&t.passphrase));
+        let (content, _) = psephos_trustee::vault::load(&t.vault, &t.passphrase)
+            .map_err(|e| DriveError::Check(format!("vault: {e}")))?;
+        for part in [
+            serde_json::to_value(&content.session),
+            serde_json::to_value(&content.share),
+        ] {
+            secrets.add_hex_in(&part.unwrap_or_default());
+        }
+    }
+    let seed = zeroize::Zeroizing::new(std::fs::read_to_string(board_key_file)?);
+    secrets.add(seed.trim());
+    Ok(())
 }

@@ -16,6 +16,7 @@ use rand_core::OsRng;
 use tokio::sync::Semaphore;
 
 use super::drive::{DriveError, DriveResult};
+use super::secrets::Secrets;
 
 /// What one voter does.
 pub struct VoterPlan {
@@ -25,6 +26,8 @@ pub struct VoterPlan {
     pub ballots: Vec<Vec<PlainAnswer>>,
     /// Audit (spoil) one extra ballot of these plaintexts first.
     pub audit: Option<Vec<PlainAnswer>>,
+    /// Where the randomness of the cast ballots is kept, if anywhere.
+    pub secrets: Secrets,
 }
 
 /// Checks a receipt against the board key and the entry it is for.
@@ -58,6 +61,7 @@ async fn run_voter(
     board_key: BoardPublicKey,
     plan: VoterPlan,
 ) -> DriveResult<Vec<CastReceipt>> {
+    let secrets = plan.secrets.clone();
     let mut out = Vec::new();
     if let Some(plain) = plan.audit {
         let (ballot, openings) = prove(stmt.clone(), plan.key.clone(), plain).await?;
@@ -67,7 +71,12 @@ async fn run_voter(
         check_receipt(&board_key, "audited", &bytes, &r.receipt)?;
     }
     for plain in plan.ballots {
-        let (ballot, _) = prove(stmt.clone(), plan.key.clone(), plain).await?;
+        let (ballot, openings) = prove(stmt.clone(), plan.key.clone(), plain).await?;
+        if secrets.keeps() {
+            // A cast ballot's randomness is secret (an audited one's is
+            // published on purpose).
+            secrets.add_hex_in(&serde_json::to_value(&openings).unwrap_or_default());
+        }
         let bytes = ballot.to_bytes();
         let r = client.cast(&round, bytes.clone()).await?;
         check_receipt(&board_key, "ballot", &bytes, &r.receipt)?;

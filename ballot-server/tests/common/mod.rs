@@ -3,6 +3,9 @@
 //! that drive rounds through the HTTP API.
 #![allow(dead_code)]
 
+pub mod board_check;
+pub mod private_pg;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

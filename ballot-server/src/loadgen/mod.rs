@@ -4,7 +4,10 @@
 //! with one 10-option systemic-consensus question, pre-generates every
 //! ballot (so proving does not compete with the measurement), then casts
 //! them all with a fixed concurrency — each fully verified and durable
-//! before its receipt — bounded in count and time.
+//! before its receipt — bounded in count and time — and counts every
+//! ballot as acknowledged, refused or lost ([`burst`]).
+
+pub mod burst;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +20,6 @@ use psephos_trustee::wire::{CredentialMode, RoundDraft};
 use rand_core::{OsRng, RngCore};
 use rayon::prelude::*;
 use serde::Serialize;
-use tokio::sync::Semaphore;
 
 use crate::app::App;
 use crate::config::Settings;
@@ -53,6 +55,8 @@ pub struct LoadReport {
     pub store: String,
     /// Ballots acknowledged.
     pub ballots: usize,
+    /// Acknowledged / refused (by code) / lost: every ballot is one of them.
+    pub outcome: burst::BurstCounts,
     /// Requests in flight.
     pub concurrency: usize,
     /// Seconds to pre-generate the ballots.
@@ -161,36 +165,25 @@ pub async fn run(args: LoadArgs) -> DriveResult<LoadReport> {
     let pregen_seconds = pregen.elapsed().as_secs_f64();
 
     let voter_client = Client::new(&running.url())?;
-    let sem = Arc::new(Semaphore::new(args.concurrency.max(1)));
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
     let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for bytes in ballots {
-        if Instant::now() > deadline {
-            break;
-        }
-        let permit = sem
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| DriveError::Check(e.to_string()))?;
-        let (c, r) = (voter_client.clone(), round.clone());
-        tasks.spawn(async move {
-            let t = Instant::now();
-            let res = c.cast(&r, bytes).await;
-            drop(permit);
-            res.map(|_| t.elapsed().as_secs_f64() * 1000.0)
-        });
-    }
-    let mut lat = Vec::new();
-    while let Some(r) = tasks.join_next().await {
-        lat.push(r.map_err(|e| DriveError::Check(e.to_string()))??);
-    }
+    let b = burst::burst(
+        &voter_client,
+        &round,
+        ballots,
+        args.concurrency,
+        deadline,
+        Duration::from_secs(120),
+        Arc::default(),
+    )
+    .await;
     let seconds = started.elapsed().as_secs_f64();
+    let mut lat: Vec<f64> = b.acknowledged.iter().map(|a| a.2).collect();
     lat.sort_by(|a, b| a.total_cmp(b));
     let report = LoadReport {
         store: store.into(),
         ballots: lat.len(),
+        outcome: b.counts(),
         concurrency: args.concurrency,
         pregen_seconds,
         seconds,
