@@ -18,6 +18,7 @@
 //! | [`mail`] | credential mails over SMTP |
 //! | [`api`] | the HTTP edge: routes per audience, `ApiError`, layers |
 //! | [`server`] | binding, the close ticker, graceful shutdown |
+//! | [`initiatives`] | member initiatives: login, proposals, support logs, AMV drafts |
 //! | [`demo`] | `psephos-server demo`: a whole round over HTTP |
 //! | [`loadgen`] | `psephos-server loadgen`: cast throughput and latency |
 //! | [`openapi`] | the OpenAPI document at `/openapi.json` |
@@ -31,6 +32,7 @@ pub mod app;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod initiatives;
 pub mod limits;
 pub mod loadgen;
 pub mod mail;

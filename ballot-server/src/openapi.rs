@@ -282,7 +282,7 @@ fn method(m: &str) -> HttpMethod {
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
-    for (m, path, tag, summary, body) in ROUTES {
+    for (m, path, tag, summary, body) in ROUTES.iter().chain(crate::initiatives::routes::ROUTES) {
         let mut op = OperationBuilder::new()
             .summary(Some(*summary))
             .tag(*tag)
