@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::config::Config;
 use crate::error::{Result, ServerError};
+use crate::initiatives::store::InitiativeStore;
 use crate::limits::RateLimits;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
@@ -41,6 +42,8 @@ pub struct App {
     pub limits: RateLimits,
     /// SMTP, if configured.
     pub mailer: Option<Mailer>,
+    /// Member initiatives: their store and support-log cache.
+    pub initiatives: crate::initiatives::Initiatives,
 }
 
 /// Reads the board key file, creating it (mode 0600) if absent.
@@ -93,7 +96,11 @@ impl App {
         let key = load_or_create_key(&config.board_key_file)?;
         let board_key = BoardPublicKey::from_signing_key(&key);
         let board_cfg = BoardConfig::new(key);
-        let (board, store): (Arc<dyn Store>, Arc<dyn ServerStore>) = match &config.database_url {
+        let (board, store, initiatives): (
+            Arc<dyn Store>,
+            Arc<dyn ServerStore>,
+            Arc<dyn InitiativeStore>,
+        ) = match &config.database_url {
             Some(url) => {
                 let mut pg = PgConfig::new(url.clone());
                 pg.pool_size = config.database_pool;
@@ -101,13 +108,15 @@ impl App {
                     pg = pg.with_schema(s.clone());
                 }
                 let board = PgStore::connect(pg, board_cfg).await?;
-                let store = PgServerStore::connect(
-                    url,
-                    config.database_schema.as_deref(),
-                    config.database_pool,
-                )
-                .await?;
-                (Arc::new(board), Arc::new(store))
+                let store = Arc::new(
+                    PgServerStore::connect(
+                        url,
+                        config.database_schema.as_deref(),
+                        config.database_pool,
+                    )
+                    .await?,
+                );
+                (Arc::new(board), store.clone(), store)
             }
             None => {
                 std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -118,8 +127,10 @@ impl App {
                 })?;
                 let board =
                     SqliteStore::open(config.data_dir.join("board.sqlite"), board_cfg).await?;
-                let store = SqliteServerStore::open(&config.data_dir.join("server.sqlite"))?;
-                (Arc::new(board), Arc::new(store))
+                let store = Arc::new(SqliteServerStore::open(
+                    &config.data_dir.join("server.sqlite"),
+                )?);
+                (Arc::new(board), store.clone(), store)
             }
         };
         let verifier = rayon::ThreadPoolBuilder::new()
@@ -144,6 +155,7 @@ impl App {
             metrics: Metrics::new(),
             limits,
             mailer,
+            initiatives: crate::initiatives::Initiatives::new(initiatives),
         }))
     }
 

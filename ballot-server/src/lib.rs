@@ -19,6 +19,7 @@
 //! | [`api`] | the HTTP edge: routes per audience, `ApiError`, layers |
 //! | [`server`] | binding, the close ticker, graceful shutdown |
 //! | [`listen`] | the accept loop: header timeout, connections per IP |
+//! | [`initiatives`] | member initiatives: login, proposals, support logs, AMV drafts |
 //! | [`demo`] | `psephos-server demo`: a whole round over HTTP |
 //! | [`loadgen`] | `psephos-server loadgen`: cast throughput and latency |
 //! | [`openapi`] | the OpenAPI document at `/openapi.json` |
@@ -32,6 +33,7 @@ pub mod app;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod initiatives;
 pub mod limits;
 pub mod listen;
 pub mod loadgen;

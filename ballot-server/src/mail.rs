@@ -66,4 +66,19 @@ impl Mailer {
         }
         Ok(sent)
     }
+
+    /// Sends one plain-text mail (sign-in links, receipts). The body is
+    /// never logged.
+    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<()> {
+        let to: Mailbox = to.parse().map_err(mail_error)?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(mail_error)?;
+        self.transport.send(msg).await.map_err(mail_error)?;
+        Ok(())
+    }
 }

@@ -376,7 +376,7 @@ fn success_type(path: &str) -> &'static str {
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
-    for (m, path, tag, summary, body) in ROUTES {
+    for (m, path, tag, summary, body) in ROUTES.iter().chain(crate::initiatives::routes::ROUTES) {
         let mut op = OperationBuilder::new()
             .summary(Some(*summary))
             .tag(*tag)

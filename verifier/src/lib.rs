@@ -27,6 +27,7 @@ pub mod report;
 pub mod since;
 pub mod source;
 pub mod steps;
+pub mod support;
 #[cfg(feature = "net")]
 pub mod url;
 pub mod verify;

@@ -51,6 +51,8 @@ enum Command {
         #[arg(long)]
         record: String,
     },
+    /// Check an initiative's support log (verification.md §11).
+    Support(psephos_verifier::support::SupportArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -76,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         ..Options::default()
     };
     match cli.command {
+        Some(Command::Support(a)) => Ok(psephos_verifier::support::run_cli(&a, cli.json)),
         Some(Command::Receipt { receipt, record }) => {
             let text = std::fs::read(&receipt)?;
             let receipt: psephos_board::Receipt = serde_json::from_slice(&text)?;

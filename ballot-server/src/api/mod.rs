@@ -9,11 +9,13 @@
 //! | [`trustee`] | trustees (trustee token) |
 //! | [`voter`] | voters: cast, audit, look up |
 //! | [`public`] | anyone: rounds, board, proofs, results, health, metrics |
+//! | [`initiatives`] | members (session cookie + CSRF), anyone, officers: member initiatives |
 //! | [`booth`] | browsers: booth, console and results pages, bundle hashes |
 
 pub mod booth;
 pub mod error;
 pub mod extract;
+pub mod initiatives;
 pub mod officer;
 pub mod public;
 pub mod trustee;
@@ -42,7 +44,8 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(public::routes())
         .merge(voter::routes())
         .merge(officer::routes())
-        .merge(trustee::routes());
+        .merge(trustee::routes())
+        .merge(initiatives::routes());
     let limit = app.config.max_ballot.max(app.config.max_body);
     // HSTS only when clients come over TLS (the public URL is https).
     let hsts = app

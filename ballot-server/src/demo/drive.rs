@@ -93,8 +93,20 @@ impl Driver {
         t: u32,
         vault_dir: &Path,
     ) -> DriveResult<Driver> {
-        let round = draft.election.clone();
         officer.create_round(&draft).await?;
+        Self::attach(officer, &draft.election, n, t, vault_dir).await
+    }
+
+    /// Starts an `n`-trustee, threshold-`t` ceremony for an existing round
+    /// in `draft` (an AMV draft made from an initiative, for example).
+    pub async fn attach(
+        officer: &Client,
+        round: &str,
+        n: u32,
+        t: u32,
+        vault_dir: &Path,
+    ) -> DriveResult<Driver> {
+        let round = round.to_string();
         let started = officer
             .start_ceremony(
                 &round,

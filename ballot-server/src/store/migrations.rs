@@ -5,18 +5,32 @@
 pub(crate) type Migration = (u32, &'static str, &'static str);
 
 /// SQLite migrations.
-pub(crate) const SQLITE: &[Migration] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+pub(crate) const SQLITE: &[Migration] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "initiatives",
+        include_str!("../../migrations/sqlite/0002_initiatives.sql"),
+    ),
+];
 
 /// PostgreSQL migrations.
-pub(crate) const POSTGRES: &[Migration] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+pub(crate) const POSTGRES: &[Migration] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "initiatives",
+        include_str!("../../migrations/postgres/0002_initiatives.sql"),
+    ),
+];
 
 /// The table recording applied migrations.
 pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS server_migrations (\

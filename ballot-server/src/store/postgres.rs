@@ -94,7 +94,7 @@ impl PgServerStore {
         Ok(store)
     }
 
-    async fn conn(&self) -> Result<Object> {
+    pub(crate) async fn conn(&self) -> Result<Object> {
         self.pool.get().await.map_err(db)
     }
 

@@ -6,6 +6,7 @@
 //! - [`outcome`]: results computed from decrypted totals (§6).
 //! - [`audit`]: audited (spoiled) ballots (§7).
 //! - [`transition`]: officer transitions on the board (§8).
+//! - [`support`]: support logs of member initiatives (`initiatives.md` §5).
 //!
 //! Trustee messages and decryption shares are in [`crate::threshold`] (§5).
 
@@ -13,6 +14,7 @@ pub mod audit;
 pub mod credentials;
 pub mod manifest;
 pub mod outcome;
+pub mod support;
 pub mod tally;
 pub mod transition;
 

@@ -1,0 +1,320 @@
+//! Settings, the member roll, drafts, publication and versions
+//! (specs/initiatives.md §2.1, §3.1, §3.2, §3.6, §6).
+
+use psephos_crypto::record::support::{
+    log_id, roll_hash, roll_parts, Open, SupportEntry, VersionEntry,
+};
+use psephos_trustee::roll::parse_roll;
+
+use super::markdown;
+use super::model::{
+    ProposalDoc, ProposalInput, ProposalState, ProposalView, Settings, VersionText, VersionView,
+};
+use super::{contention, random_id, CAS_ATTEMPTS};
+use crate::app::App;
+use crate::error::{ErrorClass, Result, ServerError};
+
+/// Object kinds.
+pub(crate) const SETTINGS: &str = "settings";
+pub(crate) const PROPOSAL: &str = "proposal";
+pub(crate) const VERSION: &str = "version";
+
+pub(crate) fn not_found(id: &str) -> ServerError {
+    ServerError::not_found("proposal.not_found", format!("no proposal {id:?}"))
+}
+
+pub(crate) fn not_author() -> ServerError {
+    ServerError::new(
+        ErrorClass::Forbidden,
+        "proposal.not_author",
+        "only the proposal's author may do this",
+    )
+}
+
+pub(crate) fn version_key(id: &str, n: u64) -> String {
+    format!("{id}:{n}")
+}
+
+impl App {
+    /// The settings in force (defaults, no areas, before any are set).
+    pub async fn initiative_settings(&self) -> Result<Settings> {
+        Ok(self
+            .initiatives
+            .get(SETTINGS, "current")
+            .await?
+            .map(|(_, s)| s)
+            .unwrap_or_default())
+    }
+
+    /// Replaces the settings (§3.6).
+    pub async fn put_initiative_settings(&self, s: Settings) -> Result<Settings> {
+        s.check()?;
+        let ini = &self.initiatives;
+        for _ in 0..CAS_ATTEMPTS {
+            let done = match ini.get::<Settings>(SETTINGS, "current").await? {
+                None => ini.insert(SETTINGS, "current", "", &s).await?,
+                Some((v, _)) => ini.update(SETTINGS, "current", v, &s).await?,
+            };
+            if done {
+                return Ok(s);
+            }
+        }
+        Err(contention())
+    }
+
+    /// Replaces the member roll (§2.1); answers the number of members.
+    pub async fn import_member_roll(&self, csv: &str) -> Result<u64> {
+        let members = parse_roll(csv).map_err(|e| {
+            let mut err = ServerError::invalid(e.code(), e.to_string());
+            err.lines = e.lines();
+            err
+        })?;
+        self.initiatives.store.replace_members(&members).await?;
+        Ok(members.len() as u64)
+    }
+
+    /// A proposal document, or `proposal.not_found`.
+    pub(crate) async fn proposal_doc(&self, id: &str) -> Result<(i64, ProposalDoc)> {
+        self.initiatives
+            .get(PROPOSAL, id)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Applies `f` to a proposal document by compare-and-swap.
+    pub(crate) async fn mutate_proposal<T>(
+        &self,
+        id: &str,
+        mut f: impl FnMut(&mut ProposalDoc) -> Result<T>,
+    ) -> Result<(T, ProposalDoc)> {
+        for _ in 0..CAS_ATTEMPTS {
+            let (v, mut doc) = self.proposal_doc(id).await?;
+            let out = f(&mut doc)?;
+            if self.initiatives.update(PROPOSAL, id, v, &doc).await? {
+                return Ok((out, doc));
+            }
+        }
+        Err(contention())
+    }
+
+    /// A member drafts a proposal (§3.1).
+    pub async fn create_proposal(
+        &self,
+        member: &str,
+        input: ProposalInput,
+    ) -> Result<ProposalView> {
+        input.check(&self.initiative_settings().await?)?;
+        let doc = ProposalDoc {
+            id: random_id("p-"),
+            author: member.to_string(),
+            state: ProposalState::Draft,
+            input,
+            version: 0,
+            created_at: crate::now(),
+            published_at: None,
+        };
+        if !self.initiatives.insert(PROPOSAL, &doc.id, "", &doc).await? {
+            return Err(ServerError::internal("proposal id collision"));
+        }
+        self.proposal_view(&doc.id, Some(member)).await
+    }
+
+    /// The author replaces a draft.
+    pub async fn update_draft(
+        &self,
+        member: &str,
+        id: &str,
+        input: ProposalInput,
+    ) -> Result<ProposalView> {
+        input.check(&self.initiative_settings().await?)?;
+        self.mutate_proposal(id, |doc| {
+            if doc.author != member {
+                return Err(if doc.state == ProposalState::Draft {
+                    not_found(id)
+                } else {
+                    not_author()
+                });
+            }
+            if doc.state != ProposalState::Draft {
+                return Err(wrong_state("a published proposal is never edited in place"));
+            }
+            doc.input = input.clone();
+            Ok(())
+        })
+        .await?;
+        self.proposal_view(id, Some(member)).await
+    }
+
+    /// The author publishes a draft: version 1 and the support log (§3.1,
+    /// §5.2). Safe to repeat after a crash part way.
+    pub async fn publish_proposal(&self, member: &str, id: &str) -> Result<ProposalView> {
+        let (_, doc) = self.proposal_doc(id).await?;
+        if doc.author != member {
+            return Err(if doc.state == ProposalState::Draft {
+                not_found(id)
+            } else {
+                not_author()
+            });
+        }
+        if doc.state != ProposalState::Draft {
+            return Err(wrong_state("the proposal is already published"));
+        }
+        let settings = self.initiative_settings().await?;
+        doc.input.check(&settings)?;
+        let area = settings.area(&doc.input.area)?.clone();
+        let roll = self.initiatives.store.member_ids().await?;
+        if roll.is_empty() {
+            return Err(ServerError::conflict(
+                "roll.missing",
+                "the member roll must be imported first",
+            ));
+        }
+        let text = VersionText::new(id, 1, &doc.input);
+        self.initiatives
+            .insert(
+                VERSION,
+                &version_key(id, 1),
+                id,
+                &String::from_utf8_lossy(&text.bytes()),
+            )
+            .await?;
+        // A repeat after a crash keeps the version first stored.
+        let text = self.version_text(id, 1).await?;
+        let now = crate::now();
+        let (lock, mut state) = self.lock_log(id).await?;
+        let result = async {
+            if state.size == 0 {
+                let open = SupportEntry::Open(Open {
+                    spec_version: 1,
+                    proposal: id.to_string(),
+                    area: area.id.clone(),
+                    threshold: area.threshold,
+                    required: area.threshold.required(roll.len() as u64),
+                    roll_size: roll.len() as u64,
+                    roll_hash: roll_hash(roll.iter().map(String::as_str)),
+                    officer_days: settings.officer_days,
+                    opened_at: now,
+                });
+                self.append_support(id, &mut state, open).await?;
+                for part in roll_parts(&roll) {
+                    self.append_support(id, &mut state, SupportEntry::Roll(part))
+                        .await?;
+                }
+            }
+            if state.current_version() == 0 {
+                let v = SupportEntry::Version(VersionEntry {
+                    version: 1,
+                    text_hash: text.hash(),
+                    at: now,
+                });
+                self.append_support(id, &mut state, v).await?;
+            }
+            self.mutate_proposal(id, |d| {
+                d.state = ProposalState::Deliberation;
+                d.version = 1;
+                d.input.title = text.title.clone();
+                d.input.summary = text.summary.clone();
+                d.input.body = text.body.clone();
+                d.published_at.get_or_insert(now);
+                Ok(())
+            })
+            .await
+        }
+        .await;
+        self.unlock_log(id, lock, state).await;
+        result?;
+        self.proposal_view(id, Some(member)).await
+    }
+
+    /// A stored version (the canonical text).
+    pub async fn version_text(&self, id: &str, n: u64) -> Result<VersionText> {
+        let raw: Option<(i64, String)> = self.initiatives.get(VERSION, &version_key(id, n)).await?;
+        let (_, s) = raw.ok_or_else(|| {
+            ServerError::not_found("version.not_found", format!("no version {n} of {id:?}"))
+        })?;
+        serde_json::from_str(&s).map_err(|e| ServerError::internal(format!("stored version: {e}")))
+    }
+
+    /// Version `n` as served (§3.2); drafts have none.
+    pub async fn version_view(&self, id: &str, n: u64) -> Result<VersionView> {
+        let (_, doc) = self.proposal_doc(id).await?;
+        if doc.state == ProposalState::Draft || n == 0 || n > doc.version {
+            return Err(ServerError::not_found(
+                "version.not_found",
+                format!("no version {n} of {id:?}"),
+            ));
+        }
+        let text = self.version_text(id, n).await?;
+        Ok(VersionView {
+            text_hash: hex::encode(text.hash()),
+            html: markdown::render(&text.body),
+            text,
+        })
+    }
+
+    /// Differences between two versions (§3.2).
+    pub async fn version_diff(&self, id: &str, from: u64, to: u64) -> Result<serde_json::Value> {
+        let a = self.version_view(id, from).await?.text;
+        let b = self.version_view(id, to).await?.text;
+        Ok(serde_json::json!({
+            "from": from,
+            "to": to,
+            "title": markdown::diff(&a.title, &b.title),
+            "summary": markdown::diff(&a.summary, &b.summary),
+            "body": markdown::diff(&a.body, &b.body),
+        }))
+    }
+
+    /// The page of a proposal; a draft only for its author.
+    pub async fn proposal_view(&self, id: &str, viewer: Option<&str>) -> Result<ProposalView> {
+        let (_, doc) = self.proposal_doc(id).await?;
+        if doc.state == ProposalState::Draft && viewer != Some(doc.author.as_str()) {
+            return Err(not_found(id));
+        }
+        let (support, frozen, amv) = if doc.state == ProposalState::Draft {
+            (None, None, None)
+        } else {
+            self.with_log(id, |state| {
+                (
+                    Some(self.support_view(id, state)),
+                    super::log::frozen_view(state),
+                    super::amv::amv_view(state),
+                )
+            })
+            .await?
+        };
+        Ok(ProposalView {
+            html: markdown::render(&doc.input.body),
+            id: doc.id,
+            author: doc.author,
+            state: doc.state,
+            input: doc.input,
+            version: doc.version,
+            created_at: doc.created_at,
+            published_at: doc.published_at,
+            support,
+            frozen,
+            amv,
+        })
+    }
+
+    /// Every published proposal, oldest first (summaries: no rendered body).
+    pub async fn list_proposals(&self) -> Result<Vec<serde_json::Value>> {
+        let docs: Vec<ProposalDoc> = self.initiatives.list(PROPOSAL, "").await?;
+        Ok(docs
+            .into_iter()
+            .filter(|d| d.state != ProposalState::Draft)
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id, "title": d.input.title, "summary": d.input.summary,
+                    "area": d.input.area, "state": d.state, "version": d.version,
+                    "log_id": hex::encode(log_id(&d.id)),
+                })
+            })
+            .collect())
+    }
+}
+
+pub(crate) fn wrong_state(m: impl Into<String>) -> ServerError {
+    ServerError::conflict("proposal.wrong_state", m)
+}
