@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, State};
-use axum::http::header::{CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
+use axum::http::header::{COOKIE, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Officer, Raw, Strict, Q};
+use super::public::{self, Page};
 use crate::app::App;
 use crate::error::{ErrorClass, ServerError};
 use crate::initiatives::auth::{self, LoginRequest, SessionRequest, SessionView, COOKIE as NAME};
@@ -352,19 +353,6 @@ async fn withdraw(
     Ok(Json(app.withdraw(&m.id, &id).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Page {
-    #[serde(default)]
-    from: u64,
-    #[serde(default = "default_limit")]
-    limit: u32,
-}
-
-fn default_limit() -> u32 {
-    100
-}
-
 /// A published proposal's log id (a draft has no log).
 async fn published_log(app: &App, id: &str) -> Result<psephos_board::ElectionId, ServerError> {
     app.proposal_view(id, None).await?;
@@ -377,13 +365,7 @@ async fn log_entries(
     Q(p): Q<Page>,
 ) -> ApiResult<Json<EntriesPage>> {
     let e = published_log(&app, &id).await?;
-    let size = app.board.size(e).await?;
-    let entries = if p.from >= size {
-        Vec::new()
-    } else {
-        app.board.entries(e, p.from, p.limit).await?
-    };
-    Ok(Json(EntriesPage { entries, size }))
+    public::log_entries(&app, e, &p).await
 }
 
 async fn log_checkpoint(
@@ -391,10 +373,7 @@ async fn log_checkpoint(
     Path(id): Path<String>,
 ) -> ApiResult<Json<SignedCheckpoint>> {
     let e = published_log(&app, &id).await?;
-    let c = app.board.latest_checkpoint(e).await?;
-    Ok(Json(c.ok_or_else(|| {
-        ServerError::not_found("board.empty", "the log is empty")
-    })?))
+    public::log_checkpoint(&app, e, "the log is empty").await
 }
 
 async fn log_checkpoints(
@@ -403,13 +382,12 @@ async fn log_checkpoints(
     Q(p): Q<Page>,
 ) -> ApiResult<Json<Vec<SignedCheckpoint>>> {
     let e = published_log(&app, &id).await?;
-    Ok(Json(app.board.checkpoints(e, p.from, p.limit).await?))
+    public::log_checkpoints(&app, e, &p).await
 }
 
 async fn log_record(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
     let e = published_log(&app, &id).await?;
-    let bytes = crate::service::export::export(app.board.as_ref(), e, Vec::new()).await?;
-    Ok(([(CONTENT_TYPE, "application/jsonl")], bytes).into_response())
+    public::log_record(&app, e).await
 }
 
 async fn put_settings(

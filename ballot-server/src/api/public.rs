@@ -112,9 +112,10 @@ async fn turnout(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Jso
     Ok(Json(app.turnout_of(&doc, size)))
 }
 
+/// `?from&limit` of a paged board read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Page {
+pub(super) struct Page {
     #[serde(default)]
     from: u64,
     #[serde(default = "default_limit")]
@@ -131,6 +132,35 @@ async fn entries(
     Q(p): Q<Page>,
 ) -> ApiResult<Json<EntriesPage>> {
     let (e, _) = election(&app, &id).await?;
+    log_entries(&app, e, &p).await
+}
+
+async fn checkpoint(
+    State(app): State<Arc<App>>,
+    P(id): P<String>,
+) -> ApiResult<Json<SignedCheckpoint>> {
+    let (e, _) = election(&app, &id).await?;
+    log_checkpoint(&app, e, "the board is empty").await
+}
+
+async fn checkpoints(
+    State(app): State<Arc<App>>,
+    P(id): P<String>,
+    Q(p): Q<Page>,
+) -> ApiResult<Json<Vec<SignedCheckpoint>>> {
+    let (e, _) = election(&app, &id).await?;
+    log_checkpoints(&app, e, &p).await
+}
+
+// Reads of one board log, shared by a round's board and an initiative's
+// support log (initiatives.md: the same log, entries and checkpoints).
+
+/// A page of entries and the log's size (server-api.md §11).
+pub(super) async fn log_entries(
+    app: &App,
+    e: ElectionId,
+    p: &Page,
+) -> ApiResult<Json<EntriesPage>> {
     let size = app.board.size(e).await?;
     let entries = if p.from >= size {
         Vec::new()
@@ -140,26 +170,34 @@ async fn entries(
     Ok(Json(EntriesPage { entries, size }))
 }
 
-async fn checkpoint(
-    State(app): State<Arc<App>>,
-    P(id): P<String>,
+/// The latest signed checkpoint; `board.empty` (404, `empty` as its
+/// message) before the first entry.
+pub(super) async fn log_checkpoint(
+    app: &App,
+    e: ElectionId,
+    empty: &'static str,
 ) -> ApiResult<Json<SignedCheckpoint>> {
-    let (e, _) = election(&app, &id).await?;
     let c = app
         .board
         .latest_checkpoint(e)
         .await?
-        .ok_or_else(|| ServerError::not_found("board.empty", "the board is empty"))?;
+        .ok_or_else(|| ServerError::not_found("board.empty", empty))?;
     Ok(Json(c))
 }
 
-async fn checkpoints(
-    State(app): State<Arc<App>>,
-    P(id): P<String>,
-    Q(p): Q<Page>,
+/// A page of stored checkpoints.
+pub(super) async fn log_checkpoints(
+    app: &App,
+    e: ElectionId,
+    p: &Page,
 ) -> ApiResult<Json<Vec<SignedCheckpoint>>> {
-    let (e, _) = election(&app, &id).await?;
     Ok(Json(app.board.checkpoints(e, p.from, p.limit).await?))
+}
+
+/// The whole log as a record file (board.md §7).
+pub(super) async fn log_record(app: &App, e: ElectionId) -> ApiResult<Response> {
+    let bytes = crate::service::export::export(app.board.as_ref(), e, Vec::new()).await?;
+    Ok(([(CONTENT_TYPE, "application/jsonl")], bytes).into_response())
 }
 
 #[derive(Deserialize)]
@@ -196,6 +234,5 @@ async fn consistency(
 
 async fn record(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     let (e, _) = election(&app, &id).await?;
-    let bytes = crate::service::export::export(app.board.as_ref(), e, Vec::new()).await?;
-    Ok(([(CONTENT_TYPE, "application/jsonl")], bytes).into_response())
+    log_record(&app, e).await
 }
