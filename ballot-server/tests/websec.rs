@@ -303,7 +303,7 @@ async fn hsts_on_every_answer_behind_tls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn path_parameters_that_are_not_utf8_are_a_clear_400() {
+async fn malformed_path_parameters_are_a_clear_400() {
     let ts = start(Backend::Sqlite, |_| {}).await;
     let base = ts.running.url();
     let http = reqwest::Client::new();
@@ -312,6 +312,9 @@ async fn path_parameters_that_are_not_utf8_are_a_clear_400() {
         "/api/v1/rounds/%C3%28/manifest",
         "/api/v1/rounds/x/ballots/%80",
         "/static/%FF.js",
+        "/api/v1/initiatives/proposals/%FF",
+        "/api/v1/initiatives/proposals/0/versions/%C2%84",
+        "/api/v1/initiatives/proposals/0/versions/x",
     ] {
         let resp = http.get(format!("{base}{p}")).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{p}");

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::header::{COOKIE, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Officer, Raw, Strict, Q};
+use super::extract::{Officer, Raw, Strict, P, Q};
 use super::public::{self, Page};
 use crate::app::App;
 use crate::error::{ErrorClass, ServerError};
@@ -219,7 +219,7 @@ async fn create(
 async fn view(
     MaybeMember(m): MaybeMember,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<ProposalView>> {
     Ok(Json(app.proposal_view(&id, m.as_deref()).await?))
 }
@@ -227,7 +227,7 @@ async fn view(
 async fn update(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(input): Strict<ProposalInput>,
 ) -> ApiResult<Json<ProposalView>> {
     Ok(Json(app.update_draft(&m.id, &id, input).await?))
@@ -236,14 +236,14 @@ async fn update(
 async fn publish(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<ProposalView>> {
     Ok(Json(app.publish_proposal(&m.id, &id).await?))
 }
 
 async fn version(
     State(app): State<Arc<App>>,
-    Path((id, n)): Path<(String, u64)>,
+    P((id, n)): P<(String, u64)>,
 ) -> ApiResult<Json<VersionView>> {
     Ok(Json(app.version_view(&id, n).await?))
 }
@@ -257,7 +257,7 @@ struct DiffQuery {
 
 async fn diff(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(q): Q<DiffQuery>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(app.version_diff(&id, q.from, q.to).await?))
@@ -265,7 +265,7 @@ async fn diff(
 
 async fn amendments(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<Vec<Amendment>>> {
     Ok(Json(app.amendments(&id).await?))
 }
@@ -273,7 +273,7 @@ async fn amendments(
 async fn amend(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(input): Strict<AmendmentInput>,
 ) -> ApiResult<Response> {
     let a = app.propose_amendment(&m.id, &id, input).await?;
@@ -283,7 +283,7 @@ async fn amend(
 async fn accept(
     m: Member,
     State(app): State<Arc<App>>,
-    Path((id, aid)): Path<(String, String)>,
+    P((id, aid)): P<(String, String)>,
 ) -> ApiResult<Json<Amendment>> {
     Ok(Json(app.decide_amendment(&m.id, &id, &aid, None).await?))
 }
@@ -297,7 +297,7 @@ struct Reason {
 async fn reject(
     m: Member,
     State(app): State<Arc<App>>,
-    Path((id, aid)): Path<(String, String)>,
+    P((id, aid)): P<(String, String)>,
     Strict(r): Strict<Reason>,
 ) -> ApiResult<Json<Amendment>> {
     Ok(Json(
@@ -306,10 +306,7 @@ async fn reject(
     ))
 }
 
-async fn comments(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<Comment>>> {
+async fn comments(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Json<Vec<Comment>>> {
     app.proposal_view(&id, None).await?;
     Ok(Json(app.comments(&id).await?))
 }
@@ -323,7 +320,7 @@ struct CommentBody {
 async fn comment(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(c): Strict<CommentBody>,
 ) -> ApiResult<Response> {
     let c = app.comment(&m.id, &id, c.body).await?;
@@ -339,7 +336,7 @@ struct SupportBody {
 async fn support(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(b): Strict<SupportBody>,
 ) -> ApiResult<Json<SupportReceipt>> {
     Ok(Json(app.support(&m.id, &id, b.version).await?))
@@ -348,7 +345,7 @@ async fn support(
 async fn withdraw(
     m: Member,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<SupportReceipt>> {
     Ok(Json(app.withdraw(&m.id, &id).await?))
 }
@@ -361,7 +358,7 @@ async fn published_log(app: &App, id: &str) -> Result<psephos_board::ElectionId,
 
 async fn log_entries(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(p): Q<Page>,
 ) -> ApiResult<Json<EntriesPage>> {
     let e = published_log(&app, &id).await?;
@@ -370,7 +367,7 @@ async fn log_entries(
 
 async fn log_checkpoint(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
 ) -> ApiResult<Json<SignedCheckpoint>> {
     let e = published_log(&app, &id).await?;
     public::log_checkpoint(&app, e, "the log is empty").await
@@ -378,14 +375,14 @@ async fn log_checkpoint(
 
 async fn log_checkpoints(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Q(p): Q<Page>,
 ) -> ApiResult<Json<Vec<SignedCheckpoint>>> {
     let e = published_log(&app, &id).await?;
     public::log_checkpoints(&app, e, &p).await
 }
 
-async fn log_record(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn log_record(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Response> {
     let e = published_log(&app, &id).await?;
     public::log_record(&app, e).await
 }
@@ -417,7 +414,7 @@ struct Empty {}
 async fn schedule(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(Empty {}): Strict<Empty>,
 ) -> ApiResult<Json<AmvView>> {
     Ok(Json(app.officer_decide(&id, None).await?))
@@ -426,7 +423,7 @@ async fn schedule(
 async fn decline(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    P(id): P<String>,
     Strict(r): Strict<Reason>,
 ) -> ApiResult<Json<AmvView>> {
     Ok(Json(app.officer_decide(&id, Some(r.reason)).await?))
@@ -435,7 +432,7 @@ async fn decline(
 async fn hide(
     _: Officer,
     State(app): State<Arc<App>>,
-    Path((id, cid)): Path<(String, String)>,
+    P((id, cid)): P<(String, String)>,
     Strict(r): Strict<Reason>,
 ) -> ApiResult<Json<Comment>> {
     Ok(Json(app.hide_comment(&id, &cid, r.reason).await?))
