@@ -6,7 +6,9 @@
 //! each secret the run made — every credential code (grouped and bare),
 //! the randomness of every cast ballot, the officer and trustee tokens,
 //! the trustees' passphrases and vault secrets, the board key seed — in
-//! lower and upper case. None may appear.
+//! lower and upper case. None may appear. Then, as a mutation check,
+//! two secrets are logged on purpose through the same subscriber and the
+//! same scan must find exactly them (so the test can fail).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -108,24 +110,70 @@ async fn a_whole_demo_logs_no_secret() {
         "only {} secrets were kept",
         secrets.len()
     );
-    let mut checked = 0;
-    for s in &secrets {
-        // A vault value that is also public (the record) is not a secret.
-        if s.len() == 64 && record.contains(s.as_str()) {
-            continue;
-        }
-        checked += 1;
-        for form in [s.to_string(), s.to_uppercase(), s.to_lowercase()] {
-            assert!(
-                !logs.contains(&form),
-                "a secret ({} chars) is in the logs",
-                s.len()
-            );
-        }
-    }
+    let record_public = |s: &str| s.len() == 64 && record.contains(s);
+    let (found, checked) = scan(&logs, &secrets, record_public);
+    assert!(
+        found.is_empty(),
+        "secrets are in the logs: {} of them (lengths {:?})",
+        found.len(),
+        found.iter().map(|i| secrets[*i].len()).collect::<Vec<_>>()
+    );
     println!(
         "{} bytes of TRACE logs, {checked} secrets (of {}) searched, none found",
         logs.len(),
         secrets.len()
     );
+
+    // Mutation check: the scan can fail. One credential code, then one
+    // token in upper case, are logged through the very subscriber and
+    // writer the server logged through (a test-local event under the
+    // server's target, as a careless `debug!` in a handler would); the same
+    // scan must now find exactly those.
+    let code_at = secrets.iter().position(|s| s.contains('-')).unwrap();
+    let token_at = secrets
+        .iter()
+        .position(|s| s.starts_with("pst_"))
+        .expect("a trustee token was kept");
+    let (code, token) = (secrets[code_at].as_str(), secrets[token_at].to_uppercase());
+    tracing::debug!(target: "psephos_server::api", credential = %code, "mutation check");
+    tracing::trace!(target: "psephos_server::store", "mutation check {token}");
+    let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    let (found, _) = scan(&logs, &secrets, record_public);
+    assert!(
+        found.contains(&code_at) && found.contains(&token_at),
+        "the scan misses a logged secret"
+    );
+    let injected = format!("{code} {token}").to_lowercase();
+    assert!(
+        found
+            .iter()
+            .all(|i| injected.contains(&secrets[*i].to_lowercase())),
+        "the scan found something else"
+    );
+}
+
+/// Searches `logs` for every secret (as given, upper and lower case) that
+/// is not public; returns the indices of those found and the number of
+/// secrets searched.
+fn scan<S: std::ops::Deref<Target = String>>(
+    logs: &str,
+    secrets: &[S],
+    public: impl Fn(&str) -> bool,
+) -> (Vec<usize>, usize) {
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for (i, s) in secrets.iter().enumerate() {
+        // A vault value that is also public (the record) is not a secret.
+        if public(s) {
+            continue;
+        }
+        checked += 1;
+        if [s.to_string(), s.to_uppercase(), s.to_lowercase()]
+            .iter()
+            .any(|form| logs.contains(form.as_str()))
+        {
+            found.push(i);
+        }
+    }
+    (found, checked)
 }
