@@ -31,12 +31,16 @@ use crate::point::AsPoint;
 use crate::proofs::range::{chunks, split_proof_bytes};
 use crate::transcript::TranscriptExt;
 
+/// Coefficients of the vector generators `G_{j,i}` and `H_{j,i}` of one bit
+/// size, index `j·n + i`.
+type Coefficients = (Vec<Scalar>, Vec<Scalar>);
+
 /// Accumulated equations of many proofs.
 #[derive(Default, Clone)]
 pub struct Batch {
     msm: Msm,
-    /// Per bit size: coefficients of `G_{j,i}` and `H_{j,i}`, index `j·n + i`.
-    vectors: BTreeMap<usize, (Vec<Scalar>, Vec<Scalar>)>,
+    /// Per bit size: coefficients of `G_{j,i}` and `H_{j,i}`.
+    vectors: BTreeMap<usize, Coefficients>,
 }
 
 impl Batch {
@@ -248,7 +252,7 @@ impl Batch {
     /// coefficients of `G`, `H` and the vector generators are summed, the
     /// variable terms are read in place.
     pub fn vartime_all_zero(batches: &[&Batch]) -> bool {
-        let mut vectors: BTreeMap<usize, (Vec<Scalar>, Vec<Scalar>)> = BTreeMap::new();
+        let mut vectors: BTreeMap<usize, Coefficients> = BTreeMap::new();
         let (mut g_sum, mut h_sum) = (Scalar::ZERO, Scalar::ZERO);
         for b in batches {
             for (bits, (gs, hs)) in &b.vectors {
@@ -269,7 +273,7 @@ impl Batch {
             scalars.extend(s);
             points.extend(p);
         }
-        let gens: Vec<(Arc<VectorGens>, &(Vec<Scalar>, Vec<Scalar>))> = vectors
+        let gens: Vec<(Arc<VectorGens>, &Coefficients)> = vectors
             .iter()
             .map(|(bits, v)| (vector_generators(*bits, v.0.len() / bits), v))
             .collect();

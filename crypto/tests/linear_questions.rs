@@ -394,7 +394,8 @@ fn combined_check_agrees_with_reference() {
     let cons = sc10().constraints();
     let a = honest(&ctx, &cons, &[4; 10]);
     assert!(linear::verify_reference(&ctx, &cons, &a, &mut OsRng).is_ok());
-    let tampers: [(&str, fn(&mut LinearAnswer)); 6] = [
+    type Tamper = fn(&mut LinearAnswer);
+    let tampers: [(&str, Tamper); 6] = [
         ("z_m", |t| t.link.z_m += Scalar::ONE),
         ("z_r", |t| t.link.z_r += Scalar::ONE),
         ("z_s", |t| t.link.z_s += Scalar::ONE),
