@@ -161,7 +161,7 @@ mod tests {
         .unwrap();
         BallotStatement {
             election_id: [4; 32],
-            election_key: RISTRETTO_BASEPOINT_POINT * Scalar::from(12345u64),
+            election_key: (RISTRETTO_BASEPOINT_POINT * Scalar::from(12345u64)).into(),
             questions: vec![(q.id.clone(), q.shape().unwrap())],
         }
     }

@@ -31,11 +31,8 @@ pub fn decode_fixed<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
             got: s.len(),
         });
     }
-    if !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(HexError::NotLowercaseHex);
-    }
     let mut out = [0u8; N];
-    hex::decode_to_slice(s, &mut out).map_err(|_| HexError::NotLowercaseHex)?;
+    decode_into(s.as_bytes(), &mut out)?;
     Ok(out)
 }
 
@@ -47,10 +44,27 @@ pub fn decode_vec(s: &str) -> Result<Vec<u8>, HexError> {
             got: s.len(),
         });
     }
-    if !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+    let mut out = vec![0u8; s.len() / 2];
+    decode_into(s.as_bytes(), &mut out)?;
+    Ok(out)
+}
+
+/// Decodes `s` (of length `2·out.len()`) into `out` after checking that
+/// every byte is `0-9` or `a-f`. The check does not stop early, so it
+/// vectorises (entries are public); a checked digit's value is its low
+/// nibble, plus 9 for `a-f` (bit 6 set).
+fn decode_into(s: &[u8], out: &mut [u8]) -> Result<(), HexError> {
+    let lower = s.iter().fold(true, |ok, c| {
+        ok & (c.is_ascii_digit() | (b'a'..=b'f').contains(c))
+    });
+    if !lower {
         return Err(HexError::NotLowercaseHex);
     }
-    hex::decode(s).map_err(|_| HexError::NotLowercaseHex)
+    let nibble = |c: u8| (c & 0x0f) + 9 * (c >> 6);
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        *o = (nibble(pair[0]) << 4) | nibble(pair[1]);
+    }
+    Ok(())
 }
 
 /// Serde adapter for `[u8; N]` as lowercase hex (`#[serde(with = ...)]`).
@@ -144,5 +158,26 @@ impl ElectionId {
     /// Parses lowercase hex (convenience over `FromStr`).
     pub fn from_hex(s: &str) -> Result<Self, HexError> {
         Self::from_str(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decoding_matches_the_reference(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let h = hex::encode(&bytes);
+            prop_assert_eq!(decode_vec(&h).unwrap(), bytes.clone());
+            prop_assert_eq!(decode_fixed::<4>(&h).is_ok(), bytes.len() == 4);
+        }
+
+        #[test]
+        fn only_lowercase_hex_is_accepted(s in "[0-9a-fA-Fg-z ]{0,12}") {
+            let strict = s.len() % 2 == 0 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+            prop_assert_eq!(decode_vec(&s).is_ok(), strict);
+        }
     }
 }

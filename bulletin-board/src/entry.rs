@@ -180,7 +180,7 @@ impl Serialize for Entry {
 
 impl<'de> Deserialize<'de> for Entry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         let bytes = decode_vec(&s).map_err(serde::de::Error::custom)?;
         Entry::from_bytes(bytes).map_err(serde::de::Error::custom)
     }

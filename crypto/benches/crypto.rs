@@ -18,9 +18,9 @@ use rand_core::OsRng;
 fn ctx() -> ProofContext {
     ProofContext {
         election_id: [9u8; 32],
-        election_key: g() * Scalar::random(&mut OsRng),
+        election_key: (g() * Scalar::random(&mut OsRng)).into(),
         question_id: "q".into(),
-        credential: RistrettoPoint::random(&mut OsRng),
+        credential: (RistrettoPoint::random(&mut OsRng)).into(),
     }
 }
 

@@ -18,9 +18,9 @@ use rand_core::OsRng;
 fn ctx() -> ProofContext {
     ProofContext {
         election_id: [7; 32],
-        election_key: g() * Scalar::random(&mut OsRng),
+        election_key: (g() * Scalar::random(&mut OsRng)).into(),
         question_id: "bench".into(),
-        credential: RistrettoPoint::random(&mut OsRng),
+        credential: (RistrettoPoint::random(&mut OsRng)).into(),
     }
 }
 
@@ -30,12 +30,8 @@ fn tiers(n: usize) -> Vec<Vec<usize>> {
 }
 
 fn raw_bytes(a: &RankedAnswer) -> (usize, usize, usize) {
-    let points = 2 * a.ciphertexts.len()
-        + a.commitments.len()
-        + a.ranks.len()
-        + 3 * a.link.len()
-        + 6 * a.or.len();
-    let scalars = 3 * a.link.len() + 8 * a.or.len();
+    let points = 2 * a.ciphertexts.len() + a.commitments.len() + a.ranks.len() + 3 + 6 * a.or.len();
+    let scalars = 3 + 8 * a.or.len();
     (points, scalars, 32 * (points + scalars) + a.range.len())
 }
 
@@ -45,7 +41,7 @@ fn sizes() {
         let (a, _) = ranked::prove(&c, n, &tiers(n), &mut OsRng).unwrap();
         let json = serde_json::to_vec(&a).unwrap().len();
         let (points, scalars, raw) = raw_bytes(&a);
-        let link = 192 * a.link.len();
+        let link = 192;
         let or = 448 * a.or.len();
         println!(
             "ranked n={n}: JSON {json} B, raw {raw} B ({points} points, {scalars} scalars, range {} B; \

@@ -1,7 +1,6 @@
 //! Ballots: one answer per question, signed by the voter's credential
 //! (spec `protocol.md` §10).
 
-use curve25519_dalek::ristretto::RistrettoPoint;
 use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -108,8 +107,8 @@ pub enum QuestionShape {
 pub struct BallotStatement {
     /// Election id.
     pub election_id: [u8; 32],
-    /// Joint election key `K`.
-    pub election_key: RistrettoPoint,
+    /// Joint election key `K` (with its encoding).
+    pub election_key: Point,
     /// Question ids and shapes, in manifest order.
     pub questions: Vec<(String, QuestionShape)>,
 }
@@ -343,11 +342,7 @@ impl Ballot {
 
 impl BallotStatement {
     /// The proof context of one question for one credential.
-    pub fn context(
-        &self,
-        question_id: &str,
-        credential: impl Into<RistrettoPoint>,
-    ) -> ProofContext {
+    pub fn context(&self, question_id: &str, credential: impl Into<Point>) -> ProofContext {
         ProofContext {
             election_id: self.election_id,
             election_key: self.election_key,

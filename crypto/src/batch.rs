@@ -31,12 +31,16 @@ use crate::point::AsPoint;
 use crate::proofs::range::{chunks, split_proof_bytes};
 use crate::transcript::TranscriptExt;
 
+/// Coefficients of the vector generators `G_{j,i}` and `H_{j,i}` of one bit
+/// size, index `j·n + i`.
+type Coefficients = (Vec<Scalar>, Vec<Scalar>);
+
 /// Accumulated equations of many proofs.
 #[derive(Default, Clone)]
 pub struct Batch {
     msm: Msm,
-    /// Per bit size: coefficients of `G_{j,i}` and `H_{j,i}`, index `j·n + i`.
-    vectors: BTreeMap<usize, (Vec<Scalar>, Vec<Scalar>)>,
+    /// Per bit size: coefficients of `G_{j,i}` and `H_{j,i}`.
+    vectors: BTreeMap<usize, Coefficients>,
 }
 
 impl Batch {
@@ -169,8 +173,12 @@ impl Batch {
         }
 
         // Inner-product verification scalars sᵢ (products of uⱼ^±1).
+        // One inversion for all uⱼ and y (Montgomery's trick): the product
+        // of all inverses, times y, is Π uⱼ⁻¹.
         let mut u_inv = u.clone();
-        let all_inv = Scalar::batch_invert(&mut u_inv);
+        u_inv.push(y);
+        let all_inv = Scalar::batch_invert(&mut u_inv) * y;
+        let y_inv = u_inv.pop().expect("y was pushed");
         let u_sq: Vec<Scalar> = u.iter().map(|x| x * x).collect();
         let u_inv_sq: Vec<Scalar> = u_inv.iter().map(|x| x * x).collect();
         let mut s_vec = Vec::with_capacity(nm);
@@ -184,7 +192,6 @@ impl Batch {
         let rho = random_weight(rng);
         let c = random_weight(rng);
         let zz = z * z;
-        let y_inv = y.invert();
         let two = Scalar::from(2u64);
         let sum_y = sum_of_powers(&y, nm);
         let sum_2 = sum_of_powers(&two, n);
@@ -236,19 +243,48 @@ impl Batch {
     /// Evaluates every equation of the batch at once (variable time: all
     /// inputs are public).
     pub fn vartime_is_zero(&self) -> bool {
-        let mut scalars: Vec<Scalar> = Vec::new();
-        let mut points: Vec<RistrettoPoint> = Vec::new();
-        for (bits, (gs, hs)) in &self.vectors {
-            let parties = gs.len() / bits;
-            let gens = vector_generators(*bits, parties);
+        Batch::vartime_all_zero(&[self])
+    }
+
+    /// Evaluates the equations of all `batches` with one multiscalar
+    /// multiplication, as [`Batch::merge`] followed by
+    /// [`Batch::vartime_is_zero`] would, without copying their terms: the
+    /// coefficients of `G`, `H` and the vector generators are summed, the
+    /// variable terms are read in place.
+    pub fn vartime_all_zero(batches: &[&Batch]) -> bool {
+        let mut vectors: BTreeMap<usize, Coefficients> = BTreeMap::new();
+        let (mut g_sum, mut h_sum) = (Scalar::ZERO, Scalar::ZERO);
+        for b in batches {
+            for (bits, (gs, hs)) in &b.vectors {
+                let (mg, mh) = vectors.entry(*bits).or_default();
+                add_into(mg, gs);
+                add_into(mh, hs);
+            }
+            let (_, (g, h, _)) = b.msm.parts();
+            g_sum += g;
+            h_sum += h;
+        }
+        // dalek wants exact lengths, so the terms are gathered by reference.
+        let terms: usize = batches.iter().map(|b| b.msm.len()).sum();
+        let mut scalars: Vec<&Scalar> = Vec::with_capacity(terms + 2);
+        let mut points: Vec<&RistrettoPoint> = Vec::with_capacity(terms + 2);
+        for b in batches {
+            let (s, (_, _, p)) = b.msm.parts();
+            scalars.extend(s);
+            points.extend(p);
+        }
+        let gens: Vec<(Arc<VectorGens>, &Coefficients)> = vectors
+            .iter()
+            .map(|(bits, v)| (vector_generators(*bits, v.0.len() / bits), v))
+            .collect();
+        for (gens, (gs, hs)) in &gens {
             scalars.extend(gs.iter().chain(hs.iter()));
             points.extend(gens.g[..gs.len()].iter().chain(&gens.h[..hs.len()]));
         }
-        let (s, p) = self.msm.parts();
-        let sum = RistrettoPoint::vartime_multiscalar_mul(
-            s.iter().chain(&scalars).chain([&p.0, &p.1]),
-            p.2.iter().chain(&points).chain([&g(), &h()]),
-        );
+        let (g_point, h_point) = (g(), h());
+        scalars.extend([&g_sum, &h_sum]);
+        points.extend([&g_point, &h_point]);
+        let sum = RistrettoPoint::vartime_multiscalar_mul(scalars, points);
         sum.is_identity()
     }
 }

@@ -20,30 +20,58 @@ use crate::error::DecodeError;
 
 /// Lowercase hexadecimal of `bytes`.
 pub fn to_hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 15)]);
+    }
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
+/// True when every byte is `0-9` or `a-f` (no early exit, so the loop
+/// vectorises; the input is public).
+fn vartime_is_lower_hex(s: &[u8]) -> bool {
+    s.iter().fold(true, |ok, c| {
+        ok & (c.is_ascii_digit() | (b'a'..=b'f').contains(c))
+    })
+}
+
+/// Decodes pairs of digits already checked by [`vartime_is_lower_hex`]:
+/// a digit's value is its low nibble, plus 9 for `a-f` (bit 6 set).
+fn decode_checked(s: &[u8], out: &mut [u8]) {
+    let nibble = |c: u8| (c & 0x0f) + 9 * (c >> 6);
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        *o = (nibble(pair[0]) << 4) | nibble(pair[1]);
+    }
 }
 
 /// Decodes strict lowercase hexadecimal (spec `encoding.md` §2).
 pub fn from_hex(s: &str) -> Result<Vec<u8>, DecodeError> {
-    if !s.len().is_multiple_of(2)
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    let s = s.as_bytes();
+    if !s.len().is_multiple_of(2) || !vartime_is_lower_hex(s) {
         return Err(DecodeError::BadHex);
     }
-    hex::decode(s).map_err(|_| DecodeError::BadHex)
+    let mut out = vec![0u8; s.len() / 2];
+    decode_checked(s, &mut out);
+    Ok(out)
 }
 
 /// Decodes exactly `N` bytes of strict lowercase hexadecimal.
 pub fn from_hex_array<const N: usize>(s: &str) -> Result<[u8; N], DecodeError> {
-    let v = from_hex(s)?;
-    v.as_slice()
-        .try_into()
-        .map_err(|_| DecodeError::WrongLength {
+    let s = s.as_bytes();
+    if !s.len().is_multiple_of(2) || !vartime_is_lower_hex(s) {
+        return Err(DecodeError::BadHex);
+    }
+    if s.len() != 2 * N {
+        return Err(DecodeError::WrongLength {
             expected: N,
-            got: v.len(),
-        })
+            got: s.len() / 2,
+        });
+    }
+    let mut out = [0u8; N];
+    decode_checked(s, &mut out);
+    Ok(out)
 }
 
 fn array32(bytes: &[u8]) -> Result<[u8; 32], DecodeError> {
@@ -167,3 +195,50 @@ serde_module!(
     array32,
     "32-byte string"
 );
+
+#[cfg(test)]
+mod hex_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn hex_matches_the_reference_and_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let h = to_hex(&bytes);
+            prop_assert_eq!(&h, &hex::encode(&bytes));
+            prop_assert_eq!(from_hex(&h).unwrap(), bytes.clone());
+            if bytes.len() == 32 {
+                prop_assert_eq!(from_hex_array::<32>(&h).unwrap().to_vec(), bytes);
+            }
+        }
+
+        #[test]
+        fn only_lowercase_hex_is_accepted(s in "[0-9a-fA-Fg-z ]{0,12}") {
+            let strict = s.len() % 2 == 0 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+            prop_assert_eq!(from_hex(&s).is_ok(), strict);
+            if strict {
+                prop_assert_eq!(from_hex(&s).unwrap(), hex::decode(&s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_length_is_enforced_after_the_digits() {
+        assert!(matches!(
+            from_hex_array::<2>("abc"),
+            Err(DecodeError::BadHex)
+        ));
+        assert!(matches!(
+            from_hex_array::<2>("AB01"),
+            Err(DecodeError::BadHex)
+        ));
+        assert!(matches!(
+            from_hex_array::<2>("ab"),
+            Err(DecodeError::WrongLength {
+                expected: 2,
+                got: 1
+            })
+        ));
+        assert_eq!(from_hex_array::<2>("ff0a").unwrap(), [0xff, 0x0a]);
+    }
+}

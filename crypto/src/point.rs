@@ -15,7 +15,7 @@ use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::traits::IsIdentity;
 use serde::{de::Error as _, Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::encoding::{from_hex, to_hex};
+use crate::encoding::{from_hex_array, to_hex};
 use crate::error::DecodeError;
 
 /// A non-identity group element with its canonical encoding.
@@ -115,7 +115,7 @@ impl Serialize for Point {
 impl<'de> Deserialize<'de> for Point {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        from_hex(&s)
+        from_hex_array::<32>(&s)
             .and_then(|b| Point::from_bytes(&b))
             .map_err(|e| D::Error::custom(format_args!("point: {e}")))
     }

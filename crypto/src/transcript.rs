@@ -22,7 +22,7 @@ use curve25519_dalek::scalar::Scalar;
 use merlin::Transcript;
 
 use crate::generators::{g, h};
-use crate::point::Encoded;
+use crate::point::{Encoded, Point};
 
 /// The protocol label every transcript starts with.
 pub const PROTOCOL_LABEL: &[u8] = b"psephos v1";
@@ -83,12 +83,12 @@ impl TranscriptExt for Transcript {
 pub struct ProofContext {
     /// Election id: SHA-256 of the manifest bytes.
     pub election_id: [u8; 32],
-    /// Joint election key `K`.
-    pub election_key: RistrettoPoint,
+    /// Joint election key `K` (with its encoding, absorbed by every proof).
+    pub election_key: Point,
     /// Question id from the manifest.
     pub question_id: String,
-    /// The voter's public credential.
-    pub credential: RistrettoPoint,
+    /// The voter's public credential (with its encoding).
+    pub credential: Point,
 }
 
 impl ProofContext {

@@ -14,7 +14,7 @@ use rand_core::OsRng;
 fn statement() -> BallotStatement {
     BallotStatement {
         election_id: [3u8; 32],
-        election_key: g() * Scalar::random(&mut OsRng),
+        election_key: (g() * Scalar::random(&mut OsRng)).into(),
         questions: vec![
             (
                 "q1".into(),
@@ -116,7 +116,7 @@ fn forged_and_moved_ballots_are_rejected() {
     elsewhere.election_id[5] ^= 1;
     assert!(ballot.verify(&elsewhere, &mut OsRng).is_err());
     let mut rekeyed = stmt.clone();
-    rekeyed.election_key = RistrettoPoint::random(&mut OsRng);
+    rekeyed.election_key = RistrettoPoint::random(&mut OsRng).into();
     assert!(ballot.verify(&rekeyed, &mut OsRng).is_err());
 
     // A forged signature.

@@ -14,7 +14,7 @@ use rand_core::OsRng;
 fn statement() -> BallotStatement {
     BallotStatement {
         election_id: [8u8; 32],
-        election_key: g() * Scalar::random(&mut OsRng),
+        election_key: (g() * Scalar::random(&mut OsRng)).into(),
         questions: vec![
             (
                 "sc".into(),

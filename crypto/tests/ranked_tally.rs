@@ -124,9 +124,9 @@ fn threshold_decryption_of_the_matrix_gives_the_same_schulze() {
     for i in 0..24u64 {
         let ctx = ProofContext {
             election_id,
-            election_key: outcome.joint_key,
+            election_key: (outcome.joint_key).into(),
             question_id: "ranked".into(),
-            credential: RistrettoPoint::random(&mut r),
+            credential: (RistrettoPoint::random(&mut r)).into(),
         };
         let tiers = random_tiers(n, &mut r);
         let (answer, _) = ranked::prove(&ctx, n, &tiers, &mut r).unwrap();

@@ -88,9 +88,9 @@ fn linear_answer_systemic_consensus() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
     let ctx = ProofContext {
         election_id: [0x01; 32],
-        election_key: g() * election_secret(),
+        election_key: (g() * election_secret()).into(),
         question_id: "sc".into(),
-        credential: g() * Scalar::from(99u64),
+        credential: (g() * Scalar::from(99u64)).into(),
     };
     let cons = Score {
         options: 10,
@@ -127,7 +127,7 @@ fn whole_ballot() {
     let mut rng = ChaCha20Rng::seed_from_u64(11);
     let stmt = BallotStatement {
         election_id: [0x05; 32],
-        election_key: g() * election_secret(),
+        election_key: (g() * election_secret()).into(),
         questions: vec![(
             "proposal".into(),
             QuestionShape::Linear(YesNo { abstain: true }.constraints()),

@@ -223,14 +223,14 @@ fn bisect(
     group: &[(usize, &Result<Batch, Failure>)],
 ) -> Vec<(usize, Failure)> {
     let mut out = Vec::new();
-    let mut merged = Batch::new();
+    let mut held = Vec::with_capacity(group.len());
     for (i, b) in group {
         match b {
-            Ok(b) => merged.merge(b.clone()),
+            Ok(b) => held.push(b),
             Err(f) => out.push((*i, f.clone())),
         }
     }
-    if merged.vartime_is_zero() {
+    if Batch::vartime_all_zero(&held) {
         return out;
     }
     let rest: Vec<(usize, &Result<Batch, Failure>)> =

@@ -320,7 +320,7 @@ fn t19_identity_point() {
     let text = String::from_utf8(e[i].1.clone()).unwrap();
     let b = ballot_at(&e, i);
     let r = if let AnswerProof::Linear(a) = &b.body.answers[0].proof {
-        a.link[0].a_r
+        a.link.a_r
     } else {
         unreachable!()
     };
@@ -356,7 +356,7 @@ fn t21_one_bad_ballot_among_many_is_named() {
     let bad = first + 7;
     let mut b = ballot_at(&e, bad);
     if let AnswerProof::Ranked(a) = &mut b.body.answers[2].proof {
-        a.link[0].z_m += Scalar::ONE;
+        a.link.z_m += Scalar::ONE;
     }
     e[bad].1 = resign(s, 7, b);
     let record = BytesSource(write_record(&s.key, s.election_id, &e, 4));

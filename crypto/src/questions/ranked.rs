@@ -307,11 +307,10 @@ fn sigma_equations<R: RngCore + CryptoRng>(
     if answer.ciphertexts.len() != k
         || answer.commitments.len() != k
         || answer.ranks.len() != n
-        || answer.link.len() != k
         || answer.or.len() != unordered_len(n)
     {
         return Err(CryptoError::Shape(format!(
-            "a ranked answer over {n} options has {k} ciphertexts, commitments and link items, \
+            "a ranked answer over {n} options has {k} ciphertexts and commitments, \
              {n} ranks and {} OR proofs",
             unordered_len(n)
         )));

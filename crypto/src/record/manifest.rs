@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::ballot::{BallotStatement, QuestionShape, SPEC_VERSION};
 use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
+use crate::point::Point;
 use crate::questions::choice::Choice;
 use crate::questions::score::{Score, Unrated, DEFAULT_MAX_RESISTANCE};
 use crate::questions::yes_no::YesNo;
@@ -410,7 +411,7 @@ impl Manifest {
     pub fn ballot_statement(&self, election_id: [u8; 32]) -> Result<BallotStatement> {
         Ok(BallotStatement {
             election_id,
-            election_key: self.election_key,
+            election_key: Point::new(self.election_key),
             questions: self
                 .questions
                 .iter()

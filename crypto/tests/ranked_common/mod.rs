@@ -20,9 +20,9 @@ pub fn ctx_with_secret(seed: u64) -> (ProofContext, Scalar) {
     let x = Scalar::random(&mut r);
     let ctx = ProofContext {
         election_id: [seed as u8; 32],
-        election_key: g() * x,
+        election_key: (g() * x).into(),
         question_id: "q-ranked".into(),
-        credential: RistrettoPoint::random(&mut r),
+        credential: (RistrettoPoint::random(&mut r)).into(),
     };
     (ctx, x)
 }
