@@ -43,9 +43,9 @@ use support::{honest, write_record};
 fn frozen_heart_schnorr_statement_chosen_after_the_challenge_is_refused() {
     let ctx = ProofContext {
         election_id: [7; 32],
-        election_key: g() * Scalar::random(&mut OsRng),
+        election_key: (g() * Scalar::random(&mut OsRng)).into(),
         question_id: "ceremony".into(),
-        credential: g(),
+        credential: g().into(),
     };
     let base = ctx.transcript(labels::SCHNORR_POK);
     let a = g() * Scalar::random(&mut OsRng);
