@@ -36,7 +36,7 @@ fn statements() -> &'static [BallotStatement] {
             .expect("vector key");
         let vector = BallotStatement {
             election_id: hex32(&v, "election_id"),
-            election_key,
+            election_key: election_key.into(),
             questions: vec![(
                 "proposal".into(),
                 QuestionShape::Linear(YesNo { abstain: true }.constraints()),
