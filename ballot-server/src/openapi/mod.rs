@@ -1,9 +1,6 @@
 //! The OpenAPI 3.1 document served at `/openapi.json`, built with utoipa
-//! from the route table below; the JSON request bodies' schemas and
-//! examples are in [`bodies`] (the prose is specs/server-api.md, which the
-//! document links).
-
-pub mod bodies;
+//! from the route table below (bodies are described in
+//! specs/server-api.md, which the document links).
 
 use axum::Json;
 use utoipa::openapi::path::{
@@ -376,17 +373,6 @@ fn success_type(path: &str) -> &'static str {
     }
 }
 
-/// The status of a route's success answer: 202 for a sign-in request
-/// (mailed later), 201 for what a member creates, 200 otherwise.
-fn success_status(method: &str, path: &str) -> &'static str {
-    match (method, path) {
-        ("post", "/api/v1/members/login") => "202",
-        ("post", "/api/v1/initiatives/proposals") => "201",
-        ("post", p) if p.ends_with("/amendments") || p.ends_with("/comments") => "201",
-        _ => "200",
-    }
-}
-
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -396,7 +382,7 @@ pub fn document() -> OpenApi {
             .tag(*tag)
             .parameters(Some(parameters(path)))
             .response(
-                success_status(m, path),
+                "200",
                 ResponseBuilder::new()
                     .description("success")
                     .content(success_type(path), ContentBuilder::new().build()),
@@ -411,26 +397,10 @@ pub fn document() -> OpenApi {
                     ),
             );
         if !body.is_empty() {
-            let mut content = ContentBuilder::new();
-            let mut required = true;
-            if let Some(b) = bodies::request(m, path) {
-                content = content.schema(Some(b.schema)).example(b.example);
-                required = b.required;
-            } else if *body == "text/csv" {
-                content = content.schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .max_length(Some(8 * 1024 * 1024)),
-                ));
-            }
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
-                    .content(*body, content.build())
-                    .required(Some(if required {
-                        Required::True
-                    } else {
-                        Required::False
-                    }))
+                    .content(*body, ContentBuilder::new().build())
+                    .required(Some(Required::True))
                     .build(),
             ));
         }
