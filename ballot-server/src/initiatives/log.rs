@@ -23,6 +23,19 @@ pub fn board_id(id: &str) -> ElectionId {
     ElectionId(log_id(id))
 }
 
+/// The freeze entry for the current version, the threshold having been
+/// reached at `at_index` (initiatives.md §5).
+fn freeze_entry(state: &SupportState, at_index: u64) -> SupportEntry {
+    let cur = state.current_version();
+    SupportEntry::Freeze(Freeze {
+        version: cur,
+        text_hash: state.versions[(cur - 1) as usize],
+        count: state.count(),
+        at_index,
+        at: crate::now(),
+    })
+}
+
 fn frozen() -> ServerError {
     ServerError::conflict("proposal.frozen", "the proposal is frozen")
 }
@@ -94,14 +107,7 @@ impl App {
     /// its AMV draft: appends what is missing.
     async fn repair(&self, id: &str, state: &mut SupportState) -> Result<()> {
         if let Some(at_index) = state.freeze_due() {
-            let cur = state.current_version();
-            let f = SupportEntry::Freeze(Freeze {
-                version: cur,
-                text_hash: state.versions[(cur - 1) as usize],
-                count: state.count(),
-                at_index,
-                at: crate::now(),
-            });
+            let f = freeze_entry(state, at_index);
             self.append_support(id, state, f).await?;
         }
         if state.freeze.is_some() && state.amv.is_none() {
@@ -238,13 +244,7 @@ impl App {
         let Some(at_index) = state.freeze_due() else {
             return Ok((receipt, false));
         };
-        let f = SupportEntry::Freeze(Freeze {
-            version: cur,
-            text_hash: state.versions[(cur - 1) as usize],
-            count: state.count(),
-            at_index,
-            at: crate::now(),
-        });
+        let f = freeze_entry(state, at_index);
         self.append_support(id, state, f).await?;
         Ok((receipt, true))
     }

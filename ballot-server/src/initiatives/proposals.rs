@@ -31,6 +31,19 @@ pub(crate) fn not_author() -> ServerError {
     )
 }
 
+/// Only the author may act on their proposal; someone else's draft does
+/// not exist for them (`proposal.not_found`), a published one answers
+/// `not_author`.
+fn check_author(doc: &ProposalDoc, member: &str, id: &str) -> Result<()> {
+    if doc.author == member {
+        Ok(())
+    } else if doc.state == ProposalState::Draft {
+        Err(not_found(id))
+    } else {
+        Err(not_author())
+    }
+}
+
 pub(crate) fn version_key(id: &str, n: u64) -> String {
     format!("{id}:{n}")
 }
@@ -128,13 +141,7 @@ impl App {
     ) -> Result<ProposalView> {
         input.check(&self.initiative_settings().await?)?;
         self.mutate_proposal(id, |doc| {
-            if doc.author != member {
-                return Err(if doc.state == ProposalState::Draft {
-                    not_found(id)
-                } else {
-                    not_author()
-                });
-            }
+            check_author(doc, member, id)?;
             if doc.state != ProposalState::Draft {
                 return Err(wrong_state("a published proposal is never edited in place"));
             }
@@ -149,13 +156,7 @@ impl App {
     /// §5.2). Safe to repeat after a crash part way.
     pub async fn publish_proposal(&self, member: &str, id: &str) -> Result<ProposalView> {
         let (_, doc) = self.proposal_doc(id).await?;
-        if doc.author != member {
-            return Err(if doc.state == ProposalState::Draft {
-                not_found(id)
-            } else {
-                not_author()
-            });
-        }
+        check_author(&doc, member, id)?;
         if doc.state != ProposalState::Draft {
             return Err(wrong_state("the proposal is already published"));
         }
