@@ -41,6 +41,10 @@ pub struct Batch {
     msm: Msm,
     /// Per bit size: coefficients of `G_{j,i}` and `H_{j,i}`.
     vectors: BTreeMap<usize, Coefficients>,
+    /// Per `(bit size, n·m)`: the sum `c` of the chunks' `ρ·z`, a term
+    /// every `G_{j,i}` (as `−c`) and `H_{j,i}` (as `+c`) with `j·n + i < n·m`
+    /// shares, added once per batch instead of once per proof and index.
+    shared: BTreeMap<(usize, usize), Scalar>,
 }
 
 impl Batch {
@@ -61,6 +65,9 @@ impl Batch {
             let (mg, mh) = self.vectors.entry(bits).or_default();
             add_into(mg, &gs);
             add_into(mh, &hs);
+        }
+        for (key, c) in other.shared {
+            *self.shared.entry(key).or_default() += c;
         }
     }
 
@@ -205,8 +212,9 @@ impl Batch {
         }
         // gᵢ += ρ·(−z − a·sᵢ);  hᵢ += ρ·(z + y⁻ⁱ·(z²·zʲ·2ⁱ⁻ʲⁿ − b·s_{nm−1−i})),
         // with ρ folded into the running powers so that each i costs three
-        // scalar multiplications (and a doubling for 2ⁱ).
-        let rho_z = rho * z;
+        // scalar multiplications (and a doubling for 2ⁱ); the ∓ρz shared by
+        // every i is summed in `shared` and added once per batch.
+        *self.shared.entry((n, nm)).or_default() += rho * z;
         let neg_rho_a = -(rho * ipp_a);
         let mut rho_y_inv_i = rho;
         let mut zz_zj = zz;
@@ -216,8 +224,8 @@ impl Batch {
                 zz_zj *= z;
                 zz_zj_two_i = zz_zj;
             }
-            gs[i] += neg_rho_a * s_vec[i] - rho_z;
-            hs[i] += rho_z + rho_y_inv_i * (zz_zj_two_i - ipp_b * s_vec[nm - 1 - i]);
+            gs[i] += neg_rho_a * s_vec[i];
+            hs[i] += rho_y_inv_i * (zz_zj_two_i - ipp_b * s_vec[nm - 1 - i]);
             rho_y_inv_i *= y_inv;
             zz_zj_two_i += zz_zj_two_i;
         }
@@ -253,6 +261,7 @@ impl Batch {
     /// variable terms are read in place.
     pub fn vartime_all_zero(batches: &[&Batch]) -> bool {
         let mut vectors: BTreeMap<usize, Coefficients> = BTreeMap::new();
+        let mut shared: BTreeMap<(usize, usize), Scalar> = BTreeMap::new();
         let (mut g_sum, mut h_sum) = (Scalar::ZERO, Scalar::ZERO);
         for b in batches {
             for (bits, (gs, hs)) in &b.vectors {
@@ -260,9 +269,21 @@ impl Batch {
                 add_into(mg, gs);
                 add_into(mh, hs);
             }
+            for (key, c) in &b.shared {
+                *shared.entry(*key).or_default() += c;
+            }
             let (_, (g, h, _)) = b.msm.parts();
             g_sum += g;
             h_sum += h;
+        }
+        for ((bits, nm), c) in shared {
+            let (mg, mh) = vectors.entry(bits).or_default();
+            if mg.len() < nm {
+                mg.resize(nm, Scalar::ZERO);
+                mh.resize(nm, Scalar::ZERO);
+            }
+            mg[..nm].iter_mut().for_each(|x| *x -= c);
+            mh[..nm].iter_mut().for_each(|x| *x += c);
         }
         // dalek wants exact lengths, so the terms are gathered by reference.
         let terms: usize = batches.iter().map(|b| b.msm.len()).sum();

@@ -6,6 +6,7 @@ mod ranked_common;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::Identity;
+use psephos_crypto::batch::Batch;
 use psephos_crypto::elgamal::Randomness;
 use psephos_crypto::generators::g;
 use psephos_crypto::msm::Msm;
@@ -215,7 +216,7 @@ fn tampered_fields_are_rejected() {
                 a.or.pop();
             }),
         ),
-        ("extra rank", Box::new(move |a| a.ranks.push(g))),
+        ("extra rank", Box::new(move |a| a.ranks.push(g.into()))),
         (
             "rank missing",
             Box::new(|a| {
@@ -224,11 +225,11 @@ fn tampered_fields_are_rejected() {
         ),
         (
             "identity commitment",
-            Box::new(|a| a.commitments[0] = RistrettoPoint::identity()),
+            Box::new(|a| a.commitments[0] = RistrettoPoint::identity().into()),
         ),
         (
             "identity rank",
-            Box::new(|a| a.ranks[0] = RistrettoPoint::identity()),
+            Box::new(|a| a.ranks[0] = RistrettoPoint::identity().into()),
         ),
         (
             "identity ciphertext",
@@ -236,7 +237,7 @@ fn tampered_fields_are_rejected() {
         ),
         (
             "identity or commitment",
-            Box::new(|a| a.or[0].branches[0].a2 = RistrettoPoint::identity()),
+            Box::new(|a| a.or[0].branches[0].a2 = RistrettoPoint::identity().into()),
         ),
         (
             "everything empty",
@@ -248,6 +249,12 @@ fn tampered_fields_are_rejected() {
             }),
         ),
     ];
+    // The batch path folds every derived commitment onto the D and P it is
+    // made of: it must refuse exactly what the reference refuses.
+    let batched = |t: &RankedAnswer, r: &mut _| {
+        let mut b = Batch::new();
+        ranked::verify_into_batch(&c, n, t, &mut b, r).is_ok() && b.vartime_is_zero()
+    };
     for (what, m) in mutations {
         let mut t = a.clone();
         m(&mut t);
@@ -255,9 +262,11 @@ fn tampered_fields_are_rejected() {
             ranked::verify(&c, n, &t, &mut r).is_err(),
             "{what} accepted"
         );
+        assert!(!batched(&t, &mut r), "{what} accepted by the batch");
     }
     // The untouched answer still verifies (the mutations worked on copies).
     ranked::verify(&c, n, &a, &mut r).unwrap();
+    assert!(batched(&a, &mut r));
 }
 
 #[test]

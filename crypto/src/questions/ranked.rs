@@ -40,6 +40,7 @@ use crate::encoding;
 use crate::error::{CryptoError, DecodeError, Result};
 use crate::generators::{g_table, h_table};
 use crate::msm::Msm;
+use crate::point::Point;
 use crate::proofs::link::{self, LinkProof, LinkWitness};
 use crate::proofs::range;
 use crate::transcript::{labels, ProofContext, TranscriptExt};
@@ -60,11 +61,9 @@ pub struct RankedAnswer {
     /// `(R_ab, C_ab)` per ordered pair, encrypting `d_ab`.
     pub ciphertexts: Vec<EncodedCiphertext>,
     /// `D_ab = d_ab·G + s_ab·H` per ordered pair.
-    #[serde(with = "encoding::points")]
-    pub commitments: Vec<RistrettoPoint>,
+    pub commitments: Vec<Point>,
     /// `P_a = r_a·G + t_a·H` per option.
-    #[serde(with = "encoding::points")]
-    pub ranks: Vec<RistrettoPoint>,
+    pub ranks: Vec<Point>,
     /// The linking proof over the ordered pairs.
     pub link: LinkProof,
     /// One OR proof per unordered pair.
@@ -113,8 +112,8 @@ fn statement_transcript(
     ctx: &ProofContext,
     n: usize,
     ciphertexts: &[EncodedCiphertext],
-    commitments: &[RistrettoPoint],
-    ranks: &[RistrettoPoint],
+    commitments: &[Point],
+    ranks: &[Point],
 ) -> Transcript {
     let mut t = ctx.transcript(labels::RANKED_ANSWER);
     t.append_u64(b"options", n as u64);
@@ -130,8 +129,8 @@ fn statement_transcript(
 }
 
 /// The `(D_ab, D_ba)` of every unordered pair: the OR statements.
-fn or_statements(n: usize, d: &[RistrettoPoint]) -> Vec<(RistrettoPoint, RistrettoPoint)> {
-    unordered_pairs(n).map(|p| (d[p.ab], d[p.ba])).collect()
+fn or_statements(n: usize, d: &[Point]) -> Vec<(RistrettoPoint, RistrettoPoint)> {
+    unordered_pairs(n).map(|p| (*d[p.ab], *d[p.ba])).collect()
 }
 
 /// `k·P` for a small public `k` by double-and-add (variable time).
@@ -147,13 +146,10 @@ fn mul_small(p: &RistrettoPoint, k: u64) -> RistrettoPoint {
 }
 
 /// The derived commitments of the range statements, `E1, E2` per unordered
-/// pair in order (spec §5.4, verifier side). Fails unless `commitments`
-/// has `n(n−1)` entries and `ranks` has `n`.
-pub fn derived_commitments(
-    n: usize,
-    commitments: &[RistrettoPoint],
-    ranks: &[RistrettoPoint],
-) -> Result<Vec<RistrettoPoint>> {
+/// pair in order (spec §5.4, verifier side), each compressed once here (the
+/// transcript absorbs their encodings). Fails unless `commitments` has
+/// `n(n−1)` entries and `ranks` has `n`.
+pub fn derived_commitments(n: usize, commitments: &[Point], ranks: &[Point]) -> Result<Vec<Point>> {
     check_options(n)?;
     if commitments.len() != ordered_len(n) || ranks.len() != n {
         return Err(CryptoError::Shape(
@@ -163,9 +159,9 @@ pub fn derived_commitments(
     let nd: Vec<RistrettoPoint> = commitments.iter().map(|d| mul_small(d, n as u64)).collect();
     let mut out = Vec::with_capacity(ordered_len(n));
     for p in unordered_pairs(n) {
-        let q = ranks[p.b] - ranks[p.a];
-        out.push(q - commitments[p.ab] + nd[p.ba]);
-        out.push(-q - commitments[p.ba] + nd[p.ab]);
+        let q = *ranks[p.b] - *ranks[p.a];
+        out.push(Point::new(q - *commitments[p.ab] + nd[p.ba]));
+        out.push(Point::new(-q - *commitments[p.ba] + nd[p.ab]));
     }
     Ok(out)
 }
@@ -257,9 +253,9 @@ pub fn prove_with<R: RngCore + CryptoRng>(
         .zip(r)
         .map(|(d, r)| Ciphertext::encrypt_with(&key, d, r).into())
         .collect();
-    let commit = |x: &Scalar, b: &Scalar| g_table() * x + h_table() * b;
-    let commitments: Vec<RistrettoPoint> = bits.iter().zip(s).map(|(d, b)| commit(d, b)).collect();
-    let rank_points: Vec<RistrettoPoint> = ranks.iter().zip(t).map(|(x, b)| commit(x, b)).collect();
+    let commit = |x: &Scalar, b: &Scalar| Point::new(g_table() * x + h_table() * b);
+    let commitments: Vec<Point> = bits.iter().zip(s).map(|(d, b)| commit(d, b)).collect();
+    let rank_points: Vec<Point> = ranks.iter().zip(t).map(|(x, b)| commit(x, b)).collect();
     let mut tr = statement_transcript(ctx, n, &ciphertexts, &commitments, &rank_points);
     let witnesses: Vec<LinkWitness<'_>> = bits
         .iter()
@@ -288,20 +284,9 @@ pub fn prove_with<R: RngCore + CryptoRng>(
     })
 }
 
-/// The sigma-proof equations of one answer, kept apart so that per-proof
-/// verification can say which proof failed.
-struct SigmaEquations {
-    link: Msm,
-    or: Msm,
-    transcript: Transcript,
-}
-
-fn sigma_equations<R: RngCore + CryptoRng>(
-    ctx: &ProofContext,
-    n: usize,
-    answer: &RankedAnswer,
-    rng: &mut R,
-) -> Result<SigmaEquations> {
+/// The lengths of every part of the answer for `n` options, and no
+/// identity among its points.
+fn check_shape(n: usize, answer: &RankedAnswer) -> Result<()> {
     check_options(n)?;
     let k = ordered_len(n);
     if answer.ciphertexts.len() != k
@@ -327,6 +312,24 @@ fn sigma_equations<R: RngCore + CryptoRng>(
     if forbidden {
         return Err(DecodeError::IdentityPoint.into());
     }
+    Ok(())
+}
+
+/// The sigma-proof equations of one answer, kept apart so that per-proof
+/// verification can say which proof failed.
+struct SigmaEquations {
+    link: Msm,
+    or: Msm,
+    transcript: Transcript,
+}
+
+fn sigma_equations<R: RngCore + CryptoRng>(
+    ctx: &ProofContext,
+    n: usize,
+    answer: &RankedAnswer,
+    rng: &mut R,
+) -> Result<SigmaEquations> {
+    check_shape(n, answer)?;
     let mut transcript = statement_transcript(
         ctx,
         n,
@@ -373,6 +376,12 @@ pub fn verify_into<R: RngCore + CryptoRng>(
 
 /// Adds every equation of the answer — linking, OR and range — to `batch`
 /// (spec §7, protocol.md §5.4); checked when the batch is evaluated.
+///
+/// Each `D_ab` and `P_a` is multiplied once: the linking, OR and range
+/// coefficients of `D_ab` are summed, and each derived range commitment
+/// `E1 = (P_b − P_a) − D_ab + n·D_ba`, `E2 = −(P_b − P_a) − D_ba + n·D_ab`
+/// adds its coefficient onto the points it is made of instead of entering
+/// the batch itself.
 pub fn verify_into_batch<R: RngCore + CryptoRng>(
     ctx: &ProofContext,
     n: usize,
@@ -380,9 +389,61 @@ pub fn verify_into_batch<R: RngCore + CryptoRng>(
     batch: &mut crate::batch::Batch,
     rng: &mut R,
 ) -> Result<()> {
-    let mut t = verify_into(ctx, n, answer, batch.msm(), rng)?;
+    check_shape(n, answer)?;
+    let mut t = statement_transcript(
+        ctx,
+        n,
+        &answer.ciphertexts,
+        &answer.commitments,
+        &answer.ranks,
+    );
+    let mut d = vec![Scalar::ZERO; answer.commitments.len()];
+    link::verify_into_folded(
+        &mut t,
+        &ctx.election_key,
+        &answer.ciphertexts,
+        &answer.link,
+        batch.msm(),
+        &mut d,
+        rng,
+    )?;
+    let pairs: Vec<_> = unordered_pairs(n).collect();
+    let ks = or3::verify_folded(&mut t, pairs.len(), &answer.or, batch.msm(), rng)?;
+    for (p, (k1, k2)) in pairs.iter().zip(ks) {
+        d[p.ab] += k1;
+        d[p.ba] += k2;
+    }
     let derived = derived_commitments(n, &answer.commitments, &answer.ranks)?;
-    batch.add_range(&mut t, RANGE_BITS, &derived, &answer.range, rng)
+    let mut ranks = vec![Scalar::ZERO; n];
+    let nn = Scalar::from(n as u64);
+    batch.add_range_folded(
+        &mut t,
+        RANGE_BITS,
+        &derived,
+        &answer.range,
+        rng,
+        &mut |j, s| {
+            let p = &pairs[j / 2];
+            let (first, second) = if j % 2 == 0 {
+                (p.ab, p.ba)
+            } else {
+                (p.ba, p.ab)
+            };
+            let sign = if j % 2 == 0 { s } else { -s };
+            ranks[p.b] += sign;
+            ranks[p.a] -= sign;
+            d[first] -= s;
+            d[second] += nn * s;
+        },
+    )?;
+    let msm = batch.msm();
+    for (s, p) in d.into_iter().zip(&answer.commitments) {
+        msm.add(s, *p);
+    }
+    for (s, p) in ranks.into_iter().zip(&answer.ranks) {
+        msm.add(s, *p);
+    }
+    Ok(())
 }
 
 /// Verifies a ranked answer completely (spec §7): shape, linking proof, OR

@@ -39,6 +39,7 @@ use crate::encoding;
 use crate::error::{CryptoError, Result};
 use crate::generators::{g, h_table};
 use crate::msm::{random_weight, Msm};
+use crate::point::Point;
 use crate::transcript::TranscriptExt;
 
 /// The branches' openings `(x_j, y_j)`, in branch order.
@@ -49,11 +50,9 @@ pub const BRANCHES: [(u8, u8); 3] = [(0, 0), (1, 0), (0, 1)];
 #[serde(deny_unknown_fields)]
 pub struct Or3Branch {
     /// `A₁ = z₁H − c·X`.
-    #[serde(with = "encoding::point")]
-    pub a1: RistrettoPoint,
+    pub a1: Point,
     /// `A₂ = z₂H − c·Y`.
-    #[serde(with = "encoding::point")]
-    pub a2: RistrettoPoint,
+    pub a2: Point,
     /// `z₁`.
     #[serde(with = "encoding::scalar")]
     pub z1: Scalar,
@@ -117,7 +116,7 @@ fn offsets(d1: &RistrettoPoint, d2: &RistrettoPoint) -> [(RistrettoPoint, Ristre
     })
 }
 
-fn absorb(t: &mut Transcript, proofs: &[[(RistrettoPoint, RistrettoPoint); 3]]) {
+fn absorb(t: &mut Transcript, proofs: &[[(Point, Point); 3]]) {
     t.append_u64(b"or-count", proofs.len() as u64);
     for branches in proofs {
         for (a1, a2) in branches {
@@ -162,14 +161,17 @@ pub fn prove<R: RngCore + CryptoRng>(
     for ((d1, d2), w) in statements.iter().zip(witnesses) {
         let xy = offsets(d1, d2);
         let mut row = [(0u8, Scalar::ZERO, Scalar::ZERO, Scalar::ZERO); 3];
-        let mut comm = [(*d1, *d2); 3];
+        let mut comm = [(Point::new(*d1), Point::new(*d2)); 3];
         for (j, ((x, y), slot)) in xy.iter().zip(row.iter_mut()).enumerate() {
             let real = w.branch.ct_eq(&(j as u8));
             let c =
                 Scalar::conditional_select(&Scalar::random(&mut nonce_rng), &Scalar::ZERO, real);
             let z1 = Scalar::random(&mut nonce_rng);
             let z2 = Scalar::random(&mut nonce_rng);
-            comm[j] = (h_table() * &z1 - x * c, h_table() * &z2 - y * c);
+            comm[j] = (
+                Point::new(h_table() * &z1 - x * c),
+                Point::new(h_table() * &z2 - y * c),
+            );
             *slot = (real.unwrap_u8(), c, z1, z2);
         }
         pre.push(row);
@@ -219,11 +221,29 @@ pub fn verify_into<R: RngCore + CryptoRng>(
     msm: &mut Msm,
     rng: &mut R,
 ) -> Result<()> {
-    if statements.len() != proofs.len() {
+    let ks = verify_folded(t, statements.len(), proofs, msm, rng)?;
+    for ((d1, d2), (k1, k2)) in statements.iter().zip(ks) {
+        msm.add(k1, *d1);
+        msm.add(k2, *d2);
+    }
+    Ok(())
+}
+
+/// [`verify_into`] for `pairs` statements that are not handed over: the
+/// coefficients `(k₁, k₂)` of each pair's `D₁`, `D₂` are returned instead
+/// of multiplied, so that a caller holding `D₁`, `D₂` in its batch already
+/// adds them onto those points' coefficients.
+pub fn verify_folded<R: RngCore + CryptoRng>(
+    t: &mut Transcript,
+    pairs: usize,
+    proofs: &[Or3Proof],
+    msm: &mut Msm,
+    rng: &mut R,
+) -> Result<Vec<(Scalar, Scalar)>> {
+    if pairs != proofs.len() {
         return Err(CryptoError::Shape(format!(
-            "{} OR proofs for {} pairs",
+            "{} OR proofs for {pairs} pairs",
             proofs.len(),
-            statements.len()
         )));
     }
     let identity = proofs
@@ -239,7 +259,8 @@ pub fn verify_into<R: RngCore + CryptoRng>(
         .collect();
     absorb(t, &commitments);
     let c = t.challenge_scalar(b"or-challenge");
-    for ((d1, d2), p) in statements.iter().zip(proofs) {
+    let mut out = Vec::with_capacity(pairs);
+    for p in proofs {
         let cs = [p.c0, p.c1, c - p.c0 - p.c1];
         let (mut k1, mut k2, mut kg, mut kh) =
             (Scalar::ZERO, Scalar::ZERO, Scalar::ZERO, Scalar::ZERO);
@@ -253,12 +274,11 @@ pub fn verify_into<R: RngCore + CryptoRng>(
             k2 -= w2 * cj;
             kg += cj * (w1 * Scalar::from(x) + w2 * Scalar::from(y));
         }
-        msm.add(k1, *d1);
-        msm.add(k2, *d2);
         msm.add_g(kg);
         msm.add_h(kh);
+        out.push((k1, k2));
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -334,7 +354,7 @@ mod tests {
         let mut proofs = prove(&mut Transcript::new(b"x"), &st, &w, &mut OsRng).unwrap();
         let mut msm = Msm::new();
         assert!(verify_into(&mut Transcript::new(b"x"), &st, &[], &mut msm, &mut OsRng).is_err());
-        proofs[0].branches[2].a2 = RistrettoPoint::default();
+        proofs[0].branches[2].a2 = Point::new(RistrettoPoint::default());
         assert!(verify_into(
             &mut Transcript::new(b"x"),
             &st,

@@ -179,13 +179,13 @@ pub fn check_opening(
         let d = Scalar::from(opening.bits[j]);
         let ct = Ciphertext::encrypt_with(key, &d, &Randomness(opening.r[j]));
         let v = g_table() * &d + h_table() * &opening.s[j];
-        if ct != answer.ciphertexts[j].ciphertext() || v != answer.commitments[j] {
+        if ct != answer.ciphertexts[j].ciphertext() || v != *answer.commitments[j] {
             return Err(CryptoError::InvalidProof("opening"));
         }
     }
     for a in 0..n {
         let p = g_table() * &Scalar::from(opening.ranks[a]) + h_table() * &opening.t[a];
-        if p != answer.ranks[a] {
+        if p != *answer.ranks[a] {
             return Err(CryptoError::InvalidProof("opening"));
         }
     }
