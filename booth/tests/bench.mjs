@@ -89,13 +89,15 @@ export async function benchmarks(ctx) {
 /**
  * Verifying a large record in the browser (PSEPHOS_BENCH_RECORD=file, e.g.
  * from `psephos-server demo --voters 1000 --export file`): the results
- * page's in-browser verifier, 5 runs, median of the times it reports.
+ * page's in-browser verifier, PSEPHOS_BENCH_RUNS runs (default 5), median
+ * of the times it reports.
  */
 export async function recordBenchmark(ctx, file) {
   const { page } = ctx.officer;
   await page.goto(`${ctx.server.url}/results/${ctx.round}`);
   const times = [];
-  for (let i = 0; i < 5; i++) {
+  const runs = Math.max(1, Number(process.env.PSEPHOS_BENCH_RUNS || 5));
+  for (let i = 0; i < runs; i++) {
     await page.locator('#record-file').setInputFiles(file);
     await page.locator('#verify-file').click();
     await page.locator('#verify-verdict').waitFor({ timeout: 900000 });

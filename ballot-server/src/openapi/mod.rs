@@ -1,6 +1,9 @@
 //! The OpenAPI 3.1 document served at `/openapi.json`, built with utoipa
-//! from the route table below (bodies are described in
-//! specs/server-api.md, which the document links).
+//! from the route table below; the JSON request bodies' schemas and
+//! examples are in [`bodies`] (the prose is specs/server-api.md, which the
+//! document links).
+
+pub mod bodies;
 
 use axum::Json;
 use utoipa::openapi::path::{
@@ -373,6 +376,17 @@ fn success_type(path: &str) -> &'static str {
     }
 }
 
+/// The status of a route's success answer: 202 for a sign-in request
+/// (mailed later), 201 for what a member creates, 200 otherwise.
+fn success_status(method: &str, path: &str) -> &'static str {
+    match (method, path) {
+        ("post", "/api/v1/members/login") => "202",
+        ("post", "/api/v1/initiatives/proposals") => "201",
+        ("post", p) if p.ends_with("/amendments") || p.ends_with("/comments") => "201",
+        _ => "200",
+    }
+}
+
 /// Builds the document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -382,7 +396,7 @@ pub fn document() -> OpenApi {
             .tag(*tag)
             .parameters(Some(parameters(path)))
             .response(
-                "200",
+                success_status(m, path),
                 ResponseBuilder::new()
                     .description("success")
                     .content(success_type(path), ContentBuilder::new().build()),
@@ -397,10 +411,26 @@ pub fn document() -> OpenApi {
                     ),
             );
         if !body.is_empty() {
+            let mut content = ContentBuilder::new();
+            let mut required = true;
+            if let Some(b) = bodies::request(m, path) {
+                content = content.schema(Some(b.schema)).example(b.example);
+                required = b.required;
+            } else if *body == "text/csv" {
+                content = content.schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .max_length(Some(8 * 1024 * 1024)),
+                ));
+            }
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
-                    .content(*body, ContentBuilder::new().build())
-                    .required(Some(Required::True))
+                    .content(*body, content.build())
+                    .required(Some(if required {
+                        Required::True
+                    } else {
+                        Required::False
+                    }))
                     .build(),
             ));
         }
