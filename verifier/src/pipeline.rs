@@ -22,6 +22,7 @@ use crate::since::Since;
 use crate::source::{Line, LineError, Lines};
 
 /// Chunks of lines the reader thread may hold ready (each [`CHUNK`] lines).
+#[cfg(not(target_arch = "wasm32"))]
 const READ_AHEAD: usize = 8;
 /// Lines sent to the driver at a time.
 const CHUNK: usize = 64;
