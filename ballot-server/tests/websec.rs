@@ -274,6 +274,12 @@ async fn every_kind_of_answer(hsts: bool) {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     check_headers("413", resp.headers(), hsts);
+    // The unread rest of the body makes the connection unusable: the server
+    // says so, and the client does not send the next request into it.
+    assert_eq!(
+        resp.headers().get("connection").map(|v| v.as_bytes()),
+        Some(&b"close"[..])
+    );
     let mut limited = None;
     for _ in 0..1000 {
         let resp = http.get(format!("{base}/healthz")).send().await.unwrap();

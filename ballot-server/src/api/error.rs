@@ -55,7 +55,18 @@ impl IntoResponse for ApiError {
                 lines: e.lines,
             },
         };
+        let unread_body = code == "request.too_large" || code == "request.timeout";
         let mut resp = (status_of(e.class), Json(body)).into_response();
+        if unread_body {
+            // The rest of the body was never read: the connection cannot
+            // carry another request, and saying so keeps a client from
+            // sending its next request into a connection being closed
+            // (server-api.md §2).
+            resp.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
         resp.extensions_mut().insert(ErrorCode(code));
         resp
     }
