@@ -8,15 +8,16 @@ use super::model::{
     check_text, Amendment, AmendmentInput, AmendmentState, Comment, Hidden, ProposalDoc,
     ProposalState, VersionText, MAX_COMMENT, MAX_REASON,
 };
-use super::proposals::{not_author, version_key, wrong_state, VERSION};
+use super::proposals::{not_author, not_hidden, version_key, wrong_state, VERSION};
 use super::{contention, random_id, CAS_ATTEMPTS};
 use crate::app::App;
 use crate::error::{Result, ServerError};
 
-const AMENDMENT: &str = "amendment";
+pub(crate) const AMENDMENT: &str = "amendment";
 const COMMENT: &str = "comment";
 
-fn reason_ok(r: &str) -> Result<()> {
+/// A public reason of 1–2,000 characters (§3.3–§3.5), or `proposal.invalid`.
+pub(crate) fn reason_ok(r: &str) -> Result<()> {
     if r.trim().is_empty() || r.chars().count() > MAX_REASON {
         return Err(ServerError::invalid(
             "proposal.invalid",
@@ -47,6 +48,7 @@ impl App {
     ) -> Result<Amendment> {
         let (_, doc) = self.proposal_doc(id).await?;
         published(&doc)?;
+        not_hidden(&doc)?;
         if input.version != doc.version {
             return Err(ServerError::conflict(
                 "amendment.stale",
@@ -71,6 +73,7 @@ impl App {
             made_version: None,
             created_at: crate::now(),
             decided_at: None,
+            hidden: None,
         };
         if !self.initiatives.insert(AMENDMENT, &a.id, id, &a).await? {
             return Err(ServerError::internal("amendment id collision"));
@@ -78,16 +81,7 @@ impl App {
         Ok(a)
     }
 
-    /// Every amendment of a proposal, oldest first.
-    pub async fn amendments(&self, id: &str) -> Result<Vec<Amendment>> {
-        let (_, doc) = self.proposal_doc(id).await?;
-        if doc.state == ProposalState::Draft {
-            return Err(super::proposals::not_found(id));
-        }
-        self.initiatives.list(AMENDMENT, id).await
-    }
-
-    async fn amendment(&self, id: &str, aid: &str) -> Result<(i64, Amendment)> {
+    pub(crate) async fn amendment(&self, id: &str, aid: &str) -> Result<(i64, Amendment)> {
         match self.initiatives.get::<Amendment>(AMENDMENT, aid).await? {
             Some((v, a)) if a.proposal == id => Ok((v, a)),
             _ => Err(ServerError::not_found(
@@ -123,6 +117,8 @@ impl App {
                     "this amendment was already decided",
                 ));
             }
+            // Under the lock, so that a hiding (§3.5) cannot slip between.
+            let (_, doc) = self.proposal_doc(id).await?;
             let now = crate::now();
             a.decided_at = Some(now);
             if let Some(r) = reject {
@@ -134,6 +130,10 @@ impl App {
                         "proposal.frozen",
                         "the proposal is frozen",
                     ));
+                }
+                not_hidden(&doc)?;
+                if a.hidden.is_some() {
+                    return Err(super::moderation::amendment_hidden());
                 }
                 let cur = state.current_version();
                 if a.input.version != cur {
@@ -191,6 +191,7 @@ impl App {
         if doc.state == ProposalState::Draft {
             return Err(wrong_state("a draft takes no comments"));
         }
+        not_hidden(&doc)?;
         if body.trim().is_empty() || body.chars().count() > MAX_COMMENT {
             return Err(ServerError::invalid(
                 "proposal.invalid",

@@ -215,6 +215,9 @@ pub struct ProposalDoc {
     pub created_at: u64,
     /// Published.
     pub published_at: Option<u64>,
+    /// Moderation (§3.5): hidden by the officers with a public reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
 }
 
 /// The canonical bytes of a version (§3.2).
@@ -327,9 +330,13 @@ pub struct Amendment {
     pub created_at: u64,
     /// Decided.
     pub decided_at: Option<u64>,
+    /// Moderation (§3.5): hidden by the officers with a public reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
 }
 
-/// A moderation action kept with its object (§3.4).
+/// A moderation action kept with its object (§3.4, §3.5): the officers
+/// hid it, at `at`, for the public `reason`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Hidden {
     /// Public reason.
@@ -409,12 +416,18 @@ pub struct ProposalView {
     pub author: String,
     /// State.
     pub state: ProposalState,
-    /// Title, summary, body, area, language, decision.
-    pub input: ProposalInput,
+    /// Title, summary, body, area, language, decision (withheld, absent,
+    /// once hidden: §3.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<ProposalInput>,
     /// Current version.
     pub version: u64,
-    /// Body rendered.
-    pub html: String,
+    /// Body rendered (absent once hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The officers' moderation (§3.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
     /// Created.
     pub created_at: u64,
     /// Published.

@@ -125,6 +125,7 @@ impl App {
             version: 0,
             created_at: crate::now(),
             published_at: None,
+            hidden: None,
         };
         if !self.initiatives.insert(PROPOSAL, &doc.id, "", &doc).await? {
             return Err(ServerError::internal("proposal id collision"));
@@ -236,7 +237,8 @@ impl App {
         serde_json::from_str(&s).map_err(|e| ServerError::internal(format!("stored version: {e}")))
     }
 
-    /// Version `n` as served (§3.2); drafts have none.
+    /// Version `n` as served (§3.2); drafts have none, a hidden proposal
+    /// withholds them (§3.5).
     pub async fn version_view(&self, id: &str, n: u64) -> Result<VersionView> {
         let (_, doc) = self.proposal_doc(id).await?;
         if doc.state == ProposalState::Draft || n == 0 || n > doc.version {
@@ -245,6 +247,7 @@ impl App {
                 format!("no version {n} of {id:?}"),
             ));
         }
+        not_hidden(&doc)?;
         let text = self.version_text(id, n).await?;
         Ok(VersionView {
             text_hash: hex::encode(text.hash()),
@@ -284,12 +287,15 @@ impl App {
             })
             .await?
         };
+        // A hidden proposal's texts are withheld from every view (§3.5).
+        let shown = doc.hidden.is_none().then_some(doc.input);
         Ok(ProposalView {
-            html: markdown::render(&doc.input.body),
+            html: shown.as_ref().map(|i| markdown::render(&i.body)),
             id: doc.id,
             author: doc.author,
             state: doc.state,
-            input: doc.input,
+            input: shown,
+            hidden: doc.hidden,
             version: doc.version,
             created_at: doc.created_at,
             published_at: doc.published_at,
@@ -305,12 +311,16 @@ impl App {
         Ok(docs
             .into_iter()
             .filter(|d| d.state != ProposalState::Draft)
-            .map(|d| {
-                serde_json::json!({
+            .map(|d| match d.hidden {
+                Some(h) => serde_json::json!({
+                    "id": d.id, "state": d.state, "version": d.version, "hidden": h,
+                    "log_id": hex::encode(log_id(&d.id)),
+                }),
+                None => serde_json::json!({
                     "id": d.id, "title": d.input.title, "summary": d.input.summary,
                     "area": d.input.area, "state": d.state, "version": d.version,
                     "log_id": hex::encode(log_id(&d.id)),
-                })
+                }),
             })
             .collect())
     }
@@ -318,4 +328,15 @@ impl App {
 
 pub(crate) fn wrong_state(m: impl Into<String>) -> ServerError {
     ServerError::conflict("proposal.wrong_state", m)
+}
+
+/// `proposal.hidden` (§3.5, §9) for a proposal the officers hid.
+pub(crate) fn not_hidden(doc: &ProposalDoc) -> Result<()> {
+    match &doc.hidden {
+        None => Ok(()),
+        Some(h) => Err(ServerError::conflict(
+            "proposal.hidden",
+            format!("the officers hid this proposal: {}", h.reason),
+        )),
+    }
 }
