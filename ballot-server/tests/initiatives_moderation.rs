@@ -266,12 +266,12 @@ async fn moderation(backend: Backend) {
 
     // A frozen proposal is in its AMV draft: it is declined, not hidden.
     let q = draft_and_publish(&ini, &s[0], "it").await;
-    for i in 0..3 {
+    for (i, member) in s.iter().take(3).enumerate() {
         let r = ini
             .post(
                 &format!("/initiatives/proposals/{q}/support"),
                 json!({"version": 1}),
-                Some(&s[i]),
+                Some(member),
             )
             .await
             .ok();
