@@ -108,6 +108,31 @@ impl App {
             return Err(not_author());
         }
         published(&doc)?;
+        // An alternative's new version is admitted under its main
+        // proposal's lock, before its own (§7.1).
+        let main = match (&reject, &doc.input.alternative_to) {
+            (None, Some(m)) => Some((m.clone(), self.lock_log(m).await?)),
+            _ => None,
+        };
+        let result = match &main {
+            Some((_, (_, ms))) if ms.is_frozen() => Err(ServerError::conflict(
+                "proposal.frozen",
+                "the main proposal is frozen, and its alternatives with it",
+            )),
+            _ => self.decide_locked(id, aid, reject).await,
+        };
+        if let Some((m, (lock, state))) = main {
+            self.unlock_log(&m, lock, state).await;
+        }
+        result
+    }
+
+    async fn decide_locked(
+        &self,
+        id: &str,
+        aid: &str,
+        reject: Option<String>,
+    ) -> Result<Amendment> {
         let (lock, mut state) = self.lock_log(id).await?;
         let result = async {
             let (av, mut a) = self.amendment(id, aid).await?;
@@ -132,6 +157,12 @@ impl App {
                     ));
                 }
                 not_hidden(&doc)?;
+                if doc.state != ProposalState::Deliberation {
+                    return Err(ServerError::conflict(
+                        "proposal.frozen",
+                        "the proposal is frozen",
+                    ));
+                }
                 if a.hidden.is_some() {
                     return Err(super::moderation::amendment_hidden());
                 }
@@ -152,6 +183,10 @@ impl App {
                 }
                 let n = cur + 1;
                 let text = VersionText::new(id, n, &input);
+                if input.decision.has_alternatives() {
+                    let main = input.alternative_to.as_deref().unwrap_or(id);
+                    self.check_group(main, &text).await?;
+                }
                 self.initiatives
                     .insert(
                         VERSION,

@@ -169,6 +169,12 @@ impl App {
             ProposalState::Deliberation => {}
         }
         not_hidden(&doc)?;
+        if doc.input.alternative_to.is_some() {
+            return Err(ServerError::conflict(
+                "alternative.no_support",
+                "an alternative goes into its main proposal's AMV: support the main proposal",
+            ));
+        }
         let (lock, mut state) = self.lock_log(id).await?;
         let result = async {
             // Again under the lock: a hiding (§3.5) may have come between.

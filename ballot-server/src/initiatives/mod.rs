@@ -13,11 +13,13 @@
 //! | [`moderation`] | officers hiding proposals and amendments (§3.5) |
 //! | [`log`] | the support log: supports, withdrawals, freeze (§5) |
 //! | [`amv`] | the AMV draft, officers' actions, public state (§7) |
+//! | [`alternatives`] | competing alternatives and their AMV options (§7.1) |
 //! | [`routes`] | the route table of `/openapi.json` |
 //!
 //! The support log's entries and counting rule are
 //! `psephos_crypto::record::support`, which the verifier replays too.
 
+pub mod alternatives;
 pub mod amv;
 pub mod auth;
 pub mod deliberation;

@@ -109,13 +109,25 @@ impl Settings {
     }
 }
 
-/// How the AMV decides (§7.1). Only `yes_no` is built.
+/// How the AMV decides (§3.1, §7.1), chosen by the author while drafting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// Yes / no / abstain.
+    /// Yes / no / abstain on the proposal alone.
     #[default]
     YesNo,
+    /// Systemic consensus over the status quo, the proposal and its
+    /// alternatives.
+    SystemicConsensus,
+    /// A ranked ballot over the same options, the status quo as default.
+    Ranked,
+}
+
+impl Decision {
+    /// True for the kinds that take competing alternatives.
+    pub fn has_alternatives(self) -> bool {
+        self != Decision::YesNo
+    }
 }
 
 /// What an author writes (§3.1).
@@ -135,6 +147,9 @@ pub struct ProposalInput {
     /// Decision kind.
     #[serde(default)]
     pub decision: Decision,
+    /// The main proposal this one is an alternative to (§7.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_to: Option<String>,
 }
 
 fn invalid(m: impl Into<String>) -> ServerError {
@@ -428,6 +443,9 @@ pub struct ProposalView {
     /// The officers' moderation (§3.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<Hidden>,
+    /// Its published alternatives, hidden ones included (§7.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
     /// Created.
     pub created_at: u64,
     /// Published.

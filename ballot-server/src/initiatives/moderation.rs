@@ -45,7 +45,21 @@ impl App {
         if doc.state == ProposalState::Draft {
             return Err(not_found(id));
         }
-        let (lock, state) = self.lock_log(id).await?;
+        // An alternative: under its main proposal's lock first, so that
+        // it is either in the freeze's options or hidden (§7.1).
+        let main = match &doc.input.alternative_to {
+            Some(m) => Some((m.clone(), self.lock_log(m).await?)),
+            None => None,
+        };
+        let (lock, state) = match self.lock_log(id).await {
+            Ok(l) => l,
+            Err(e) => {
+                if let Some((m, (l, s))) = main {
+                    self.unlock_log(&m, l, s).await;
+                }
+                return Err(e);
+            }
+        };
         let result = async {
             if state.is_frozen() {
                 return Err(frozen());
@@ -65,6 +79,9 @@ impl App {
         }
         .await;
         self.unlock_log(id, lock, state).await;
+        if let Some((m, (l, s))) = main {
+            self.unlock_log(&m, l, s).await;
+        }
         result?;
         self.proposal_view(id, None).await
     }

@@ -117,6 +117,7 @@ impl App {
         input: ProposalInput,
     ) -> Result<ProposalView> {
         input.check(&self.initiative_settings().await?)?;
+        self.check_alternative(None, &input, None).await?;
         let doc = ProposalDoc {
             id: random_id("p-"),
             author: member.to_string(),
@@ -141,6 +142,7 @@ impl App {
         input: ProposalInput,
     ) -> Result<ProposalView> {
         input.check(&self.initiative_settings().await?)?;
+        self.check_alternative(Some(id), &input, None).await?;
         self.mutate_proposal(id, |doc| {
             check_author(doc, member, id)?;
             if doc.state != ProposalState::Draft {
@@ -154,13 +156,36 @@ impl App {
     }
 
     /// The author publishes a draft: version 1 and the support log (§3.1,
-    /// §5.2). Safe to repeat after a crash part way.
+    /// §5.2). An alternative is admitted and published under its main
+    /// proposal's lock (§7.1). Safe to repeat after a crash part way.
     pub async fn publish_proposal(&self, member: &str, id: &str) -> Result<ProposalView> {
         let (_, doc) = self.proposal_doc(id).await?;
         check_author(&doc, member, id)?;
         if doc.state != ProposalState::Draft {
             return Err(wrong_state("the proposal is already published"));
         }
+        match doc.input.alternative_to.clone() {
+            None => self.publish_draft(id, doc).await?,
+            Some(main) => {
+                self.check_alternative(Some(id), &doc.input, None).await?;
+                let (lock, state) = self.lock_log(&main).await?;
+                let result = async {
+                    self.check_alternative(Some(id), &doc.input, Some(&state))
+                        .await?;
+                    let v1 = VersionText::new(id, 1, &doc.input);
+                    self.check_group(&main, &v1).await?;
+                    self.link_alternative(&main, id).await?;
+                    self.publish_draft(id, doc).await
+                }
+                .await;
+                self.unlock_log(&main, lock, state).await;
+                result?;
+            }
+        }
+        self.proposal_view(id, Some(member)).await
+    }
+
+    async fn publish_draft(&self, id: &str, doc: ProposalDoc) -> Result<()> {
         let settings = self.initiative_settings().await?;
         doc.input.check(&settings)?;
         let area = settings.area(&doc.input.area)?.clone();
@@ -224,8 +249,7 @@ impl App {
         }
         .await;
         self.unlock_log(id, lock, state).await;
-        result?;
-        self.proposal_view(id, Some(member)).await
+        result.map(|_| ())
     }
 
     /// A stored version (the canonical text).
@@ -287,6 +311,14 @@ impl App {
             })
             .await?
         };
+        let alternatives = if doc.input.decision.has_alternatives()
+            && doc.input.alternative_to.is_none()
+            && doc.state != ProposalState::Draft
+        {
+            self.alternative_ids(id).await?
+        } else {
+            Vec::new()
+        };
         // A hidden proposal's texts are withheld from every view (§3.5).
         let shown = doc.hidden.is_none().then_some(doc.input);
         Ok(ProposalView {
@@ -296,6 +328,7 @@ impl App {
             state: doc.state,
             input: shown,
             hidden: doc.hidden,
+            alternatives,
             version: doc.version,
             created_at: doc.created_at,
             published_at: doc.published_at,
