@@ -10,6 +10,7 @@ use std::io::BufRead;
 
 use psephos_board::record::RecordReader;
 use psephos_board::{BoardPublicKey, Entry};
+use psephos_crypto::record::manifest::{Question, QuestionKind};
 use psephos_crypto::record::support::{
     binding_trailer, log_id, OfficerAction, SupportEntry, SupportError, SupportState,
 };
@@ -79,10 +80,102 @@ pub struct SupportReport {
     pub officers: Option<OfficerReport>,
     /// True if the manifest's binding was checked (11.8).
     pub manifest_checked: bool,
+    /// The version of this unfrozen proposal the manifest carries as a
+    /// competing alternative (11.8, initiatives.md §7.1).
+    pub alternative_bound: Option<u64>,
     /// The listed member's entries.
     pub member_entries: Vec<MemberEntry>,
     /// Every failure.
     pub failures: Vec<Failure>,
+}
+
+/// The version and hex text hash an option trailer of a
+/// `systemic_consensus` or `ranked` question binds to `proposal`, if the
+/// question has an option `proposal` and its description such a trailer
+/// (initiatives.md §7.1).
+fn option_binding(q: &Question, proposal: &str) -> Option<(u64, String)> {
+    let kind_ok = matches!(
+        q.kind,
+        QuestionKind::SystemicConsensus { .. } | QuestionKind::Ranked { .. }
+    );
+    if !kind_ok || !q.options.iter().any(|o| o.id == proposal) {
+        return None;
+    }
+    let marker = format!("\n\n---\npsephos-initiative-option: {proposal} v");
+    q.description.values().find_map(|d| {
+        let rest = &d[d.find(&marker)? + marker.len()..];
+        let (version, rest) = rest.split_once(" sha256:")?;
+        let hash = rest.get(..64)?;
+        let ok = version.bytes().all(|b| b.is_ascii_digit())
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            && rest[64..].starts_with('\n');
+        if !ok {
+            return None;
+        }
+        Some((version.parse().ok()?, hash.to_string()))
+    })
+}
+
+/// 11.8: the manifest carries the frozen text's hash, as the `yes_no`
+/// binding trailer or as an option trailer; or, for an unfrozen log, the
+/// manifest carries this proposal as an alternative at its current
+/// version. Answers the alternative's version, if that.
+fn check_binding(
+    m: &Manifest,
+    state: &SupportState,
+    proposal: Option<&String>,
+    failures: &mut Vec<Failure>,
+) -> Option<u64> {
+    let Some(p) = proposal else {
+        failures.push(simple("11.8", None, "the log has no support.open"));
+        return None;
+    };
+    let bound = m.questions.iter().find_map(|q| option_binding(q, p));
+    match (&state.freeze, bound) {
+        (Some((f, _)), bound) => {
+            let trailer = binding_trailer(p, f.version, &f.text_hash);
+            let as_yes_no = m
+                .questions
+                .iter()
+                .any(|q| q.description.values().any(|d| d.ends_with(&trailer)));
+            if !as_yes_no && bound != Some((f.version, hex::encode(f.text_hash))) {
+                failures.push(simple(
+                    "11.8",
+                    None,
+                    format!(
+                        "no question of {} carries the binding trailer of {p} v{}",
+                        m.election, f.version
+                    ),
+                ));
+            }
+            None
+        }
+        (None, Some((v, hash))) => {
+            let cur = state.current_version();
+            let on_log = (cur > 0).then(|| hex::encode(state.versions[(cur - 1) as usize]));
+            if v != cur || on_log.as_deref() != Some(hash.as_str()) {
+                failures.push(simple(
+                    "11.8",
+                    None,
+                    format!(
+                        "{} carries {p} v{v} sha256:{hash}, not the log's current version {cur}",
+                        m.election
+                    ),
+                ));
+            }
+            Some(v)
+        }
+        (None, None) => {
+            failures.push(simple(
+                "11.8",
+                None,
+                "the log is not frozen and no AMV option carries it: nothing to bind",
+            ));
+            None
+        }
+    }
 }
 
 fn step_of(code: &str, state: &SupportState) -> &'static str {
@@ -213,32 +306,10 @@ fn finish(
         .map(|(f, _)| (f.version, hex::encode(f.text_hash), f.at_index));
     let version = frozen.as_ref().map_or(state.current_version(), |f| f.0);
     let mut manifest_checked = false;
+    let mut alternative_bound = None;
     if let Some(m) = &opts.manifest {
         manifest_checked = true;
-        match (&state.freeze, &proposal) {
-            (Some((f, _)), Some(p)) => {
-                let trailer = binding_trailer(p, f.version, &f.text_hash);
-                let bound = m
-                    .questions
-                    .iter()
-                    .any(|q| q.description.values().any(|d| d.ends_with(&trailer)));
-                if !bound {
-                    failures.push(simple(
-                        "11.8",
-                        None,
-                        format!(
-                            "no question of {} carries the binding trailer of {p} v{}",
-                            m.election, f.version
-                        ),
-                    ));
-                }
-            }
-            _ => failures.push(simple(
-                "11.8",
-                None,
-                "the log is not frozen: no AMV to bind",
-            )),
-        }
+        alternative_bound = check_binding(m, &state, proposal.as_ref(), &mut failures);
     }
     let officers = state.amv.as_ref().map(|a| {
         let deadline = state.deadline().unwrap_or(0);
@@ -275,6 +346,7 @@ fn finish(
         frozen,
         officers,
         manifest_checked,
+        alternative_bound,
         member_entries,
         failures,
     }
@@ -362,6 +434,12 @@ impl SupportReport {
                 o.deadline,
                 o.action,
                 if o.in_time { " (in time)" } else { "" }
+            );
+        }
+        if let Some(v) = self.alternative_bound {
+            let _ = writeln!(
+                s,
+                "the AMV manifest carries version {v} of this unfrozen proposal as an alternative"
             );
         }
         for e in &self.member_entries {

@@ -67,6 +67,14 @@ pub fn routes() -> Router<Arc<App>> {
             "/officer/initiatives/proposals/{id}/comments/{cid}/hide",
             post(hide),
         )
+        .route(
+            "/officer/initiatives/proposals/{id}/hide",
+            post(hide_proposal),
+        )
+        .route(
+            "/officer/initiatives/proposals/{id}/amendments/{aid}/hide",
+            post(hide_amendment),
+        )
 }
 
 fn session_cookie(parts: &Parts) -> Option<Zeroizing<String>> {
@@ -263,10 +271,7 @@ async fn diff(
     Ok(Json(app.version_diff(&id, q.from, q.to).await?))
 }
 
-async fn amendments(
-    State(app): State<Arc<App>>,
-    P(id): P<String>,
-) -> ApiResult<Json<Vec<Amendment>>> {
+async fn amendments(State(app): State<Arc<App>>, P(id): P<String>) -> ApiResult<Json<Vec<Value>>> {
     Ok(Json(app.amendments(&id).await?))
 }
 
@@ -436,4 +441,22 @@ async fn hide(
     Strict(r): Strict<Reason>,
 ) -> ApiResult<Json<Comment>> {
     Ok(Json(app.hide_comment(&id, &cid, r.reason).await?))
+}
+
+async fn hide_proposal(
+    _: Officer,
+    State(app): State<Arc<App>>,
+    P(id): P<String>,
+    Strict(r): Strict<Reason>,
+) -> ApiResult<Json<ProposalView>> {
+    Ok(Json(app.hide_proposal(&id, r.reason).await?))
+}
+
+async fn hide_amendment(
+    _: Officer,
+    State(app): State<Arc<App>>,
+    P((id, aid)): P<(String, String)>,
+    Strict(r): Strict<Reason>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(app.hide_amendment(&id, &aid, r.reason).await?))
 }

@@ -4,19 +4,27 @@
 
 use std::collections::BTreeMap;
 
-use psephos_crypto::record::manifest::{OptionDef, Question, QuestionKind, RevotePolicy, Schedule};
+use psephos_crypto::questions::score::Unrated;
+use psephos_crypto::record::manifest::{
+    OptionDef, Question, QuestionKind, RankedDefault, RevotePolicy, Schedule,
+    SYSTEMIC_CONSENSUS_MAX,
+};
 use psephos_crypto::record::support::{
     binding_trailer, Amv, Officer, OfficerAction, SupportEntry, SupportState,
 };
 use psephos_crypto::results::{Majority, YesNoRules};
 use psephos_trustee::wire::{CredentialMode, RoundDraft, RoundState};
 
-use super::model::{AmvView, MAX_REASON};
+use super::alternatives::options_description;
+use super::model::{AmvView, Decision, VersionText, MAX_REASON};
 use crate::app::App;
 use crate::error::{Result, ServerError};
 
 /// Days a placeholder round stays open (officers replace the schedule).
 const PLACEHOLDER_DAYS: u64 = 14;
+/// The option of the status quo: the passive solution of systemic
+/// consensus, the default option of a ranked question (§7.1).
+pub const STATUS_QUO: &str = "status-quo";
 
 /// The round id of proposal `id`'s AMV: `ini-` and the id's hex.
 pub fn round_id(id: &str) -> String {
@@ -44,6 +52,68 @@ fn in_lang(lang: &str, s: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(lang.to_string(), s.to_string())])
 }
 
+/// The `yes_no` question of a frozen text (§7.1).
+fn yes_no_question(text: &VersionText, hash: &[u8; 32]) -> Question {
+    let lang = text.language.as_str();
+    let description = format!(
+        "{}{}",
+        text.body,
+        binding_trailer(&text.proposal, text.version, hash)
+    );
+    let option = |o: &str| OptionDef {
+        id: o.to_string(),
+        label: in_lang(lang, o),
+    };
+    Question {
+        id: "initiative".into(),
+        title: in_lang(lang, &text.title),
+        description: in_lang(lang, &description),
+        options: vec![option("yes"), option("no"), option("abstain")],
+        kind: QuestionKind::YesNo {
+            rules: YesNoRules {
+                quorum: None,
+                majority: Majority::simple(),
+            },
+        },
+    }
+}
+
+/// The `systemic_consensus` or `ranked` question over the status quo and
+/// `texts` (the frozen proposal first, then its live alternatives): each
+/// option's id is its proposal id, its label its title (§7.1).
+fn options_question(decision: Decision, texts: &[VersionText]) -> Question {
+    let lang = texts[0].language.as_str();
+    let mut options = vec![OptionDef {
+        id: STATUS_QUO.into(),
+        label: in_lang(lang, STATUS_QUO),
+    }];
+    options.extend(texts.iter().map(|t| OptionDef {
+        id: t.proposal.clone(),
+        label: in_lang(lang, &t.title),
+    }));
+    let kind = match decision {
+        Decision::Ranked => QuestionKind::Ranked {
+            default_option: Some(RankedDefault {
+                option: STATUS_QUO.into(),
+                quorum: None,
+                majorities: BTreeMap::new(),
+            }),
+        },
+        _ => QuestionKind::SystemicConsensus {
+            max_resistance: SYSTEMIC_CONSENSUS_MAX,
+            passive_solution: Some(STATUS_QUO.into()),
+            unrated: Unrated::CountsAsMax,
+        },
+    };
+    Question {
+        id: "initiative".into(),
+        title: in_lang(lang, &texts[0].title),
+        description: in_lang(lang, &options_description(texts)),
+        options,
+        kind,
+    }
+}
+
 fn not_frozen() -> ServerError {
     ServerError::conflict(
         "proposal.not_frozen",
@@ -57,30 +127,18 @@ impl App {
     /// crash) is kept.
     pub(crate) async fn make_amv_draft(&self, id: &str, state: &mut SupportState) -> Result<()> {
         let (freeze, _) = state.freeze.clone().ok_or_else(not_frozen)?;
-        let text = self.version_text(id, freeze.version).await?;
         let deadline = state.deadline().ok_or_else(not_frozen)?;
+        let (_, doc) = self.proposal_doc(id).await?;
+        let (text, question) = if doc.input.decision.has_alternatives() {
+            let texts = self.freeze_options(id, freeze.version).await?;
+            let q = options_question(doc.input.decision, &texts);
+            (texts[0].clone(), q)
+        } else {
+            let text = self.version_text(id, freeze.version).await?;
+            let q = yes_no_question(&text, &freeze.text_hash);
+            (text, q)
+        };
         let lang = text.language.as_str();
-        let description = format!(
-            "{}{}",
-            text.body,
-            binding_trailer(id, freeze.version, &freeze.text_hash)
-        );
-        let option = |o: &str| OptionDef {
-            id: o.to_string(),
-            label: in_lang(lang, o),
-        };
-        let question = Question {
-            id: "initiative".into(),
-            title: in_lang(lang, &text.title),
-            description: in_lang(lang, &description),
-            options: vec![option("yes"), option("no"), option("abstain")],
-            kind: QuestionKind::YesNo {
-                rules: YesNoRules {
-                    quorum: None,
-                    majority: Majority::simple(),
-                },
-            },
-        };
         let round = round_id(id);
         let draft = RoundDraft {
             election: round.clone(),

@@ -8,15 +8,16 @@ use super::model::{
     check_text, Amendment, AmendmentInput, AmendmentState, Comment, Hidden, ProposalDoc,
     ProposalState, VersionText, MAX_COMMENT, MAX_REASON,
 };
-use super::proposals::{not_author, version_key, wrong_state, VERSION};
+use super::proposals::{not_author, not_hidden, version_key, wrong_state, VERSION};
 use super::{contention, random_id, CAS_ATTEMPTS};
 use crate::app::App;
 use crate::error::{Result, ServerError};
 
-const AMENDMENT: &str = "amendment";
+pub(crate) const AMENDMENT: &str = "amendment";
 const COMMENT: &str = "comment";
 
-fn reason_ok(r: &str) -> Result<()> {
+/// A public reason of 1–2,000 characters (§3.3–§3.5), or `proposal.invalid`.
+pub(crate) fn reason_ok(r: &str) -> Result<()> {
     if r.trim().is_empty() || r.chars().count() > MAX_REASON {
         return Err(ServerError::invalid(
             "proposal.invalid",
@@ -47,6 +48,7 @@ impl App {
     ) -> Result<Amendment> {
         let (_, doc) = self.proposal_doc(id).await?;
         published(&doc)?;
+        not_hidden(&doc)?;
         if input.version != doc.version {
             return Err(ServerError::conflict(
                 "amendment.stale",
@@ -71,6 +73,7 @@ impl App {
             made_version: None,
             created_at: crate::now(),
             decided_at: None,
+            hidden: None,
         };
         if !self.initiatives.insert(AMENDMENT, &a.id, id, &a).await? {
             return Err(ServerError::internal("amendment id collision"));
@@ -78,16 +81,7 @@ impl App {
         Ok(a)
     }
 
-    /// Every amendment of a proposal, oldest first.
-    pub async fn amendments(&self, id: &str) -> Result<Vec<Amendment>> {
-        let (_, doc) = self.proposal_doc(id).await?;
-        if doc.state == ProposalState::Draft {
-            return Err(super::proposals::not_found(id));
-        }
-        self.initiatives.list(AMENDMENT, id).await
-    }
-
-    async fn amendment(&self, id: &str, aid: &str) -> Result<(i64, Amendment)> {
+    pub(crate) async fn amendment(&self, id: &str, aid: &str) -> Result<(i64, Amendment)> {
         match self.initiatives.get::<Amendment>(AMENDMENT, aid).await? {
             Some((v, a)) if a.proposal == id => Ok((v, a)),
             _ => Err(ServerError::not_found(
@@ -114,6 +108,31 @@ impl App {
             return Err(not_author());
         }
         published(&doc)?;
+        // An alternative's new version is admitted under its main
+        // proposal's lock, before its own (§7.1).
+        let main = match (&reject, &doc.input.alternative_to) {
+            (None, Some(m)) => Some((m.clone(), self.lock_log(m).await?)),
+            _ => None,
+        };
+        let result = match &main {
+            Some((_, (_, ms))) if ms.is_frozen() => Err(ServerError::conflict(
+                "proposal.frozen",
+                "the main proposal is frozen, and its alternatives with it",
+            )),
+            _ => self.decide_locked(id, aid, reject).await,
+        };
+        if let Some((m, (lock, state))) = main {
+            self.unlock_log(&m, lock, state).await;
+        }
+        result
+    }
+
+    async fn decide_locked(
+        &self,
+        id: &str,
+        aid: &str,
+        reject: Option<String>,
+    ) -> Result<Amendment> {
         let (lock, mut state) = self.lock_log(id).await?;
         let result = async {
             let (av, mut a) = self.amendment(id, aid).await?;
@@ -123,6 +142,8 @@ impl App {
                     "this amendment was already decided",
                 ));
             }
+            // Under the lock, so that a hiding (§3.5) cannot slip between.
+            let (_, doc) = self.proposal_doc(id).await?;
             let now = crate::now();
             a.decided_at = Some(now);
             if let Some(r) = reject {
@@ -134,6 +155,16 @@ impl App {
                         "proposal.frozen",
                         "the proposal is frozen",
                     ));
+                }
+                not_hidden(&doc)?;
+                if doc.state != ProposalState::Deliberation {
+                    return Err(ServerError::conflict(
+                        "proposal.frozen",
+                        "the proposal is frozen",
+                    ));
+                }
+                if a.hidden.is_some() {
+                    return Err(super::moderation::amendment_hidden());
                 }
                 let cur = state.current_version();
                 if a.input.version != cur {
@@ -152,6 +183,10 @@ impl App {
                 }
                 let n = cur + 1;
                 let text = VersionText::new(id, n, &input);
+                if input.decision.has_alternatives() {
+                    let main = input.alternative_to.as_deref().unwrap_or(id);
+                    self.check_group(main, &text).await?;
+                }
                 self.initiatives
                     .insert(
                         VERSION,
@@ -191,6 +226,7 @@ impl App {
         if doc.state == ProposalState::Draft {
             return Err(wrong_state("a draft takes no comments"));
         }
+        not_hidden(&doc)?;
         if body.trim().is_empty() || body.chars().count() > MAX_COMMENT {
             return Err(ServerError::invalid(
                 "proposal.invalid",

@@ -7,7 +7,7 @@ use psephos_board::{ElectionId, Entry, Receipt};
 use psephos_crypto::record::support::{log_id, Add, Freeze, SupportEntry, SupportState, Withdraw};
 
 use super::model::{FrozenView, ProposalState, SupportReceipt, SupportView};
-use super::proposals::wrong_state;
+use super::proposals::{not_hidden, wrong_state};
 use super::support_error;
 use crate::app::App;
 use crate::error::{Result, ServerError};
@@ -168,8 +168,20 @@ impl App {
             ProposalState::Frozen => return Err(frozen()),
             ProposalState::Deliberation => {}
         }
+        not_hidden(&doc)?;
+        if doc.input.alternative_to.is_some() {
+            return Err(ServerError::conflict(
+                "alternative.no_support",
+                "an alternative goes into its main proposal's AMV: support the main proposal",
+            ));
+        }
         let (lock, mut state) = self.lock_log(id).await?;
-        let result = self.support_locked(member, id, version, &mut state).await;
+        let result = async {
+            // Again under the lock: a hiding (§3.5) may have come between.
+            not_hidden(&self.proposal_doc(id).await?.1)?;
+            self.support_locked(member, id, version, &mut state).await
+        }
+        .await;
         let finish = match &result {
             Ok((_, true)) => self.finish_freeze(id, &mut state).await,
             _ => Ok(()),

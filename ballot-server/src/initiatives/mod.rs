@@ -10,19 +10,23 @@
 //! | [`auth`] | sign-in links, one-time codes, sessions, CSRF (§2) |
 //! | [`proposals`] | settings, roll, drafts, publication, versions (§3.1–§3.2, §3.6) |
 //! | [`deliberation`] | amendments and comments (§3.3–§3.4) |
+//! | [`moderation`] | officers hiding proposals and amendments (§3.5) |
 //! | [`log`] | the support log: supports, withdrawals, freeze (§5) |
 //! | [`amv`] | the AMV draft, officers' actions, public state (§7) |
+//! | [`alternatives`] | competing alternatives and their AMV options (§7.1) |
 //! | [`routes`] | the route table of `/openapi.json` |
 //!
 //! The support log's entries and counting rule are
 //! `psephos_crypto::record::support`, which the verifier replays too.
 
+pub mod alternatives;
 pub mod amv;
 pub mod auth;
 pub mod deliberation;
 pub mod log;
 pub mod markdown;
 pub mod model;
+pub mod moderation;
 pub mod proposals;
 pub mod routes;
 pub mod store;

@@ -109,13 +109,25 @@ impl Settings {
     }
 }
 
-/// How the AMV decides (§7.1). Only `yes_no` is built.
+/// How the AMV decides (§3.1, §7.1), chosen by the author while drafting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// Yes / no / abstain.
+    /// Yes / no / abstain on the proposal alone.
     #[default]
     YesNo,
+    /// Systemic consensus over the status quo, the proposal and its
+    /// alternatives.
+    SystemicConsensus,
+    /// A ranked ballot over the same options, the status quo as default.
+    Ranked,
+}
+
+impl Decision {
+    /// True for the kinds that take competing alternatives.
+    pub fn has_alternatives(self) -> bool {
+        self != Decision::YesNo
+    }
 }
 
 /// What an author writes (§3.1).
@@ -135,6 +147,9 @@ pub struct ProposalInput {
     /// Decision kind.
     #[serde(default)]
     pub decision: Decision,
+    /// The main proposal this one is an alternative to (§7.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_to: Option<String>,
 }
 
 fn invalid(m: impl Into<String>) -> ServerError {
@@ -215,6 +230,9 @@ pub struct ProposalDoc {
     pub created_at: u64,
     /// Published.
     pub published_at: Option<u64>,
+    /// Moderation (§3.5): hidden by the officers with a public reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
 }
 
 /// The canonical bytes of a version (§3.2).
@@ -327,9 +345,13 @@ pub struct Amendment {
     pub created_at: u64,
     /// Decided.
     pub decided_at: Option<u64>,
+    /// Moderation (§3.5): hidden by the officers with a public reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
 }
 
-/// A moderation action kept with its object (§3.4).
+/// A moderation action kept with its object (§3.4, §3.5): the officers
+/// hid it, at `at`, for the public `reason`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Hidden {
     /// Public reason.
@@ -409,12 +431,21 @@ pub struct ProposalView {
     pub author: String,
     /// State.
     pub state: ProposalState,
-    /// Title, summary, body, area, language, decision.
-    pub input: ProposalInput,
+    /// Title, summary, body, area, language, decision (withheld, absent,
+    /// once hidden: §3.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<ProposalInput>,
     /// Current version.
     pub version: u64,
-    /// Body rendered.
-    pub html: String,
+    /// Body rendered (absent once hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The officers' moderation (§3.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
+    /// Its published alternatives, hidden ones included (§7.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
     /// Created.
     pub created_at: u64,
     /// Published.

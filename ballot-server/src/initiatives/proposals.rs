@@ -117,6 +117,7 @@ impl App {
         input: ProposalInput,
     ) -> Result<ProposalView> {
         input.check(&self.initiative_settings().await?)?;
+        self.check_alternative(None, &input, None).await?;
         let doc = ProposalDoc {
             id: random_id("p-"),
             author: member.to_string(),
@@ -125,6 +126,7 @@ impl App {
             version: 0,
             created_at: crate::now(),
             published_at: None,
+            hidden: None,
         };
         if !self.initiatives.insert(PROPOSAL, &doc.id, "", &doc).await? {
             return Err(ServerError::internal("proposal id collision"));
@@ -140,6 +142,7 @@ impl App {
         input: ProposalInput,
     ) -> Result<ProposalView> {
         input.check(&self.initiative_settings().await?)?;
+        self.check_alternative(Some(id), &input, None).await?;
         self.mutate_proposal(id, |doc| {
             check_author(doc, member, id)?;
             if doc.state != ProposalState::Draft {
@@ -153,13 +156,36 @@ impl App {
     }
 
     /// The author publishes a draft: version 1 and the support log (§3.1,
-    /// §5.2). Safe to repeat after a crash part way.
+    /// §5.2). An alternative is admitted and published under its main
+    /// proposal's lock (§7.1). Safe to repeat after a crash part way.
     pub async fn publish_proposal(&self, member: &str, id: &str) -> Result<ProposalView> {
         let (_, doc) = self.proposal_doc(id).await?;
         check_author(&doc, member, id)?;
         if doc.state != ProposalState::Draft {
             return Err(wrong_state("the proposal is already published"));
         }
+        match doc.input.alternative_to.clone() {
+            None => self.publish_draft(id, doc).await?,
+            Some(main) => {
+                self.check_alternative(Some(id), &doc.input, None).await?;
+                let (lock, state) = self.lock_log(&main).await?;
+                let result = async {
+                    self.check_alternative(Some(id), &doc.input, Some(&state))
+                        .await?;
+                    let v1 = VersionText::new(id, 1, &doc.input);
+                    self.check_group(&main, &v1).await?;
+                    self.link_alternative(&main, id).await?;
+                    self.publish_draft(id, doc).await
+                }
+                .await;
+                self.unlock_log(&main, lock, state).await;
+                result?;
+            }
+        }
+        self.proposal_view(id, Some(member)).await
+    }
+
+    async fn publish_draft(&self, id: &str, doc: ProposalDoc) -> Result<()> {
         let settings = self.initiative_settings().await?;
         doc.input.check(&settings)?;
         let area = settings.area(&doc.input.area)?.clone();
@@ -223,8 +249,7 @@ impl App {
         }
         .await;
         self.unlock_log(id, lock, state).await;
-        result?;
-        self.proposal_view(id, Some(member)).await
+        result.map(|_| ())
     }
 
     /// A stored version (the canonical text).
@@ -236,7 +261,8 @@ impl App {
         serde_json::from_str(&s).map_err(|e| ServerError::internal(format!("stored version: {e}")))
     }
 
-    /// Version `n` as served (§3.2); drafts have none.
+    /// Version `n` as served (§3.2); drafts have none, a hidden proposal
+    /// withholds them (§3.5).
     pub async fn version_view(&self, id: &str, n: u64) -> Result<VersionView> {
         let (_, doc) = self.proposal_doc(id).await?;
         if doc.state == ProposalState::Draft || n == 0 || n > doc.version {
@@ -245,6 +271,7 @@ impl App {
                 format!("no version {n} of {id:?}"),
             ));
         }
+        not_hidden(&doc)?;
         let text = self.version_text(id, n).await?;
         Ok(VersionView {
             text_hash: hex::encode(text.hash()),
@@ -284,12 +311,24 @@ impl App {
             })
             .await?
         };
+        let alternatives = if doc.input.decision.has_alternatives()
+            && doc.input.alternative_to.is_none()
+            && doc.state != ProposalState::Draft
+        {
+            self.alternative_ids(id).await?
+        } else {
+            Vec::new()
+        };
+        // A hidden proposal's texts are withheld from every view (§3.5).
+        let shown = doc.hidden.is_none().then_some(doc.input);
         Ok(ProposalView {
-            html: markdown::render(&doc.input.body),
+            html: shown.as_ref().map(|i| markdown::render(&i.body)),
             id: doc.id,
             author: doc.author,
             state: doc.state,
-            input: doc.input,
+            input: shown,
+            hidden: doc.hidden,
+            alternatives,
             version: doc.version,
             created_at: doc.created_at,
             published_at: doc.published_at,
@@ -305,12 +344,16 @@ impl App {
         Ok(docs
             .into_iter()
             .filter(|d| d.state != ProposalState::Draft)
-            .map(|d| {
-                serde_json::json!({
+            .map(|d| match d.hidden {
+                Some(h) => serde_json::json!({
+                    "id": d.id, "state": d.state, "version": d.version, "hidden": h,
+                    "log_id": hex::encode(log_id(&d.id)),
+                }),
+                None => serde_json::json!({
                     "id": d.id, "title": d.input.title, "summary": d.input.summary,
                     "area": d.input.area, "state": d.state, "version": d.version,
                     "log_id": hex::encode(log_id(&d.id)),
-                })
+                }),
             })
             .collect())
     }
@@ -318,4 +361,15 @@ impl App {
 
 pub(crate) fn wrong_state(m: impl Into<String>) -> ServerError {
     ServerError::conflict("proposal.wrong_state", m)
+}
+
+/// `proposal.hidden` (§3.5, §9) for a proposal the officers hid.
+pub(crate) fn not_hidden(doc: &ProposalDoc) -> Result<()> {
+    match &doc.hidden {
+        None => Ok(()),
+        Some(h) => Err(ServerError::conflict(
+            "proposal.hidden",
+            format!("the officers hid this proposal: {}", h.reason),
+        )),
+    }
 }

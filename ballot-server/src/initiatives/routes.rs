@@ -35,4 +35,6 @@ pub const ROUTES: &[(&str, &str, &str, &str, &str)] = &[
     ("post", "/api/v1/officer/initiatives/proposals/{id}/schedule", "officer", "Schedule the AMV", "application/json"),
     ("post", "/api/v1/officer/initiatives/proposals/{id}/decline", "officer", "Decline with a public reason", "application/json"),
     ("post", "/api/v1/officer/initiatives/proposals/{id}/comments/{cid}/hide", "officer", "Hide a comment with a reason", "application/json"),
+    ("post", "/api/v1/officer/initiatives/proposals/{id}/hide", "officer", "Hide a proposal with a reason", "application/json"),
+    ("post", "/api/v1/officer/initiatives/proposals/{id}/amendments/{aid}/hide", "officer", "Hide an amendment with a reason", "application/json"),
 ];
