@@ -319,7 +319,11 @@ fn proposal() -> Value {
             ("body", string(100_000)),
             ("area", string(64)),
             ("language", string(35)),
-            ("decision", json!({"type": "string", "enum": ["yes_no"]})),
+            (
+                "decision",
+                json!({"type": "string", "enum": ["yes_no", "systemic_consensus", "ranked"]}),
+            ),
+            ("alternative_to", string(64)),
         ],
         &["title", "summary", "body", "area", "language"],
     )
@@ -663,6 +667,27 @@ mod tests {
             .unwrap()
             .remove("link");
         assert!(conforms(&schema, &missing).is_err());
+    }
+
+    #[test]
+    fn every_field_of_a_full_proposal_is_in_its_schema() {
+        use crate::initiatives::model::{Decision, ProposalInput};
+        let input = ProposalInput {
+            title: "T".into(),
+            summary: "S".into(),
+            body: "B".into(),
+            area: "general".into(),
+            language: "en".into(),
+            decision: Decision::Ranked,
+            alternative_to: Some("p-1".into()),
+        };
+        let v = serde_json::to_value(input).unwrap();
+        for (m, path) in [
+            ("post", "/api/v1/initiatives/proposals"),
+            ("put", "/api/v1/initiatives/proposals/{id}"),
+        ] {
+            conforms(&schema_of(m, path), &v).unwrap_or_else(|e| panic!("{m} {path}: {e}"));
+        }
     }
 
     #[test]
