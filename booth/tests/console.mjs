@@ -14,13 +14,13 @@ export const QUESTIONS = [
   { kind: 'ranked', id: 'logo', title: 'Rank the logo proposals', options: 'wave: Wave\npebble: Pebble\nurn: Urn\nnone: None of these', default_option: 'none' },
 ];
 
-async function message(page) {
+export async function message(page) {
   await page.waitForFunction(() => document.querySelector('#console-message')?.textContent || document.querySelector('#console-error')?.textContent);
   const err = await page.locator('#console-error').textContent();
   return { ok: await page.locator('#console-message').textContent(), err };
 }
 
-async function act(page, selector) {
+export async function act(page, selector) {
   await page.locator(selector).click();
   const m = await message(page);
   check(!m.err, `${selector}: ${m.err}`);

@@ -4,12 +4,15 @@
 // console, trustees use the psephos-trustee CLI, voters vote on every
 // question kind in three languages (one audits then casts, one downloads
 // the receipt and checks it on the board), psephos-verify accepts the
-// record and the receipt; axe-core on every page; screenshots; benchmarks.
+// record and the receipt; the draft editor and a round with external
+// credentials (console_edit.mjs); axe-core on every page; screenshots;
+// benchmarks.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifacts, startServer, ceremony, trustee, verify, launch, person, audit, axe, axeReport, axeClean, shot, check } from './lib.mjs';
 import { officerCreates, officerOpens, officerFinishes, resultsPage } from './console.mjs';
+import { editDraft, editInitiativeDraft, externalRound } from './console_edit.mjs';
 import { voteEnglishAuditThenCast, voteFrenchTyped, voteGreek, checkOnBoard } from './voters.mjs';
 import { benchmarks, recordBenchmark } from './bench.mjs';
 
@@ -102,6 +105,9 @@ try {
     const native = await verify([bad]);
     check(native.code === 1, `psephos-verify also refuses the tampered record (exit ${native.code})`);
   });
+  await step('console: edit a draft (schedule, question, revote, mode), a refused edit shown, the manifest after freeze', () => editDraft(ctx));
+  await step('console: an initiative-shaped draft keeps its description, languages and rules when its schedule is edited', () => editInitiativeDraft(ctx));
+  await step('console: external credentials by psephos-trustee credentials, bad uploads refused, uploaded, voted, published', () => externalRound(ctx));
   if (process.env.PSEPHOS_BENCH_RECORD) {
     await step('benchmark: verify a large record in the browser (median of the runs)', () => recordBenchmark(ctx, process.env.PSEPHOS_BENCH_RECORD));
   }

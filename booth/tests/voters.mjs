@@ -15,13 +15,13 @@ export const EXPECTED = {
 export const MATRIX = [[0, 2, 2, 3], [1, 0, 3, 3], [1, 1, 0, 2], [0, 0, 0, 0]];
 
 const q = (page, id) => page.locator(`#q-${id}`);
-const pick = (page, id, label) => q(page, id).locator('label.choice-button', { hasText: label }).click();
+export const pick = (page, id, label) => q(page, id).locator('label.choice-button', { hasText: label }).click();
 
-async function reach(page, titleText) {
+export async function reach(page, titleText) {
   await page.waitForFunction((t) => document.getElementById('step-title')?.textContent === t, titleText, { timeout: 60000 });
 }
 
-async function encryptAndShow(page, v, t) {
+export async function encryptAndShow(page, v, t) {
   await page.locator('.actions button.primary').click();
   await reach(page, t.review);
   await axe(page, `booth review (${v.lang})`);
@@ -30,7 +30,7 @@ async function encryptAndShow(page, v, t) {
   return (await page.locator('.tracking .code.full').textContent()).trim();
 }
 
-async function cast(page, v, t) {
+export async function cast(page, v, t) {
   await page.locator('#cast').click();
   await reach(page, t.cast);
   await page.locator('svg.qr').waitFor();
@@ -44,7 +44,7 @@ function voter(ctx, i, lang) {
   return v;
 }
 
-const EN = { questions: 'Your ballot', review: 'Review your choices', encrypt: 'Encrypt my ballot', tracking: 'Your ballot is encrypted', cast: 'Your ballot is cast', audit: 'Audit of your ballot' };
+export const EN = { questions: 'Your ballot', review: 'Review your choices', encrypt: 'Encrypt my ballot', tracking: 'Your ballot is encrypted', cast: 'Your ballot is cast', audit: 'Audit of your ballot' };
 
 /** English voter: personal link, every kind (ranking by keyboard and by drag and drop), audit, start again, cast, receipt. */
 export async function voteEnglishAuditThenCast(ctx) {

@@ -10,6 +10,7 @@ export class ApiError extends Error {
     super(`${code}: ${message}`);
     this.status = status;
     this.code = code;
+    this.detail = message;
     this.lines = lines || [];
   }
 }

@@ -1,29 +1,31 @@
 // The officer console (specs/booth.md §3): API-token login, a round from
 // draft to published through the officer API (server-api.md §4–§6):
-// questions, key ceremony (trustee tokens shown once), freeze, roll CSV
-// with its errors by line, credentials (CSV export), live turnout,
-// open/close, tally, decryption status, publish.
+// questions, editing a draft (also an initiative's), the credential mode,
+// key ceremony (trustee tokens shown once), freeze, roll CSV with its
+// errors by line, credentials (server: CSV export; external: upload of
+// the authority's public list), live turnout, open/close, tally,
+// decryption status, publish.
 import { getJson, post, download } from './api.js';
 import { h, put, focus, announce } from './dom.js';
-import { initI18n, t, switcher, translatePage, num } from './i18n.js';
-import { newQuestion, questionEditor, draftJson } from './draft.js';
+import { initI18n, t, switcher, translatePage, num, lang } from './i18n.js';
+import { MODES, newDraft, editDraft, newQuestion, questionEditor, draftJson } from './draft.js';
 
 const s = {
   token: sessionStorage.getItem('psephos.officer') || '',
   rounds: [], current: null, status: null, ceremony: null, turnout: null,
   tokens: null, rollErrors: null, issued: null, message: null, error: null, editing: null, busy: false,
+  listText: null, listName: null,
 };
 const content = () => document.getElementById('content');
 
-function localInput(d) {
-  const z = new Date(d.getTime() - d.getTimezoneOffset() * 60000);
-  return z.toISOString().slice(0, 16);
-}
-
+// A refusal in the current language: the code's text when the catalog
+// has one, with the code and the server's message.
 function errorText(e) {
+  if (e.text) return e.text;
   const key = `err.${e.code}`;
   const tr = t(key);
-  return tr === key ? t('console.failed', { code: e.code || 'network', message: e.message }) : tr;
+  const message = e.detail ?? e.message;
+  return tr === key ? t('console.failed', { code: e.code || 'network', message }) : t('console.refused', { text: tr, code: e.code, message });
 }
 
 async function act(fn, okKey) {
@@ -42,7 +44,7 @@ async function act(fn, okKey) {
   focus(document.getElementById(s.error ? 'console-error' : 'console-message'));
 }
 
-const officer = (path, body, type) => post(`/officer${path}`, body, type, s.token);
+const officer = (path, body, type, method) => post(`/officer${path}`, body, type, s.token, method);
 const rid = () => encodeURIComponent(s.current);
 
 async function refresh() {
@@ -78,37 +80,48 @@ function login() {
 
 function editor() {
   const d = s.editing;
+  const edit = d.mode === 'edit';
   const rerender = (full) => { if (full) render(); };
   const inp = (name, props = {}) => {
-    const el = h('input', { ...props, id: `draft-${name}`, value: d[name], oninput: () => { d[name] = el.value; } });
+    const el = h('input', { required: true, ...props, id: `draft-${name}`, value: d[name], oninput: () => { d[name] = el.value; } });
     return h('div', { class: 'field' }, h('label', { for: el.id }, t(`console.draft_${name}`)), el);
   };
-  const revote = h('select', { id: 'draft-revote', onchange: () => { d.revote = revote.value; } },
-    ['last_counts', 'once'].map((v) => h('option', { value: v, selected: d.revote === v }, t(`console.revote_${v}`))));
-  return h('section', { 'aria-labelledby': 'new-title' }, h('h2', { id: 'new-title' }, t('console.new_round')),
-    h('form', { onsubmit: (e) => { e.preventDefault(); act(async () => {
-      await officer('/rounds', JSON.stringify(draftJson(d)));
-      s.current = d.election; s.editing = null;
-    }, 'console.created'); } },
-    h('div', { class: 'row' }, inp('election'), inp('title')),
+  const select = (name, values, props = {}) => {
+    const el = h('select', { ...props, id: `draft-${name}`, onchange: () => { d[name] = el.value; } },
+      values.map(([v, key]) => h('option', { value: v, selected: d[name] === v }, t(key))));
+    return h('div', { class: 'field' }, h('label', { for: el.id }, t(`console.draft_${name}`)), el);
+  };
+  const save = async () => {
+    const body = JSON.stringify(draftJson(d));
+    if (edit) await officer(`/rounds/${encodeURIComponent(d.election)}`, body, 'application/json', 'PUT');
+    else await officer('/rounds', body);
+    s.current = d.election; s.editing = null;
+  };
+  return h('section', { 'aria-labelledby': 'new-title' },
+    h('h2', { id: 'new-title' }, edit ? t('console.edit_title', { id: d.election }) : t('console.new_round')),
+    h('form', { onsubmit: (e) => { e.preventDefault(); act(save, edit ? 'console.saved' : 'console.created'); } },
+    h('div', { class: 'row' }, inp('election', edit ? { readOnly: true, 'aria-describedby': 'draft-election-hint' } : {}), inp('title', { required: false })),
+    edit ? h('p', { class: 'hint', id: 'draft-election-hint' }, t('console.id_fixed')) : null,
     h('div', { class: 'row' }, inp('opens', { type: 'datetime-local' }), inp('closes', { type: 'datetime-local' }),
-      h('div', { class: 'field' }, h('label', { for: 'draft-revote' }, t('console.draft_revote')), revote)),
+      select('revote', [['last_counts', 'console.revote_last_counts'], ['once', 'console.revote_once']])),
+    select('credential_mode', MODES.map((m) => [m, `console.mode_${m}`]), { 'aria-describedby': 'draft-mode-hint' }),
+    h('p', { class: 'hint', id: 'draft-mode-hint' }, t('console.mode_hint')),
     d.questions.map((q) => questionEditor(q, rerender, () => { d.questions = d.questions.filter((x) => x !== q); render(); })),
     h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'add-question', onclick: () => { d.questions.push(newQuestion('choice')); render(); } }, t('console.add_question')),
-      h('button', { type: 'submit', class: 'primary', id: 'create-round' }, t('console.create')),
-      h('button', { type: 'button', onclick: () => { s.editing = null; render(); } }, t('console.cancel_edit')))));
+      h('button', { type: 'submit', class: 'primary', id: edit ? 'save-draft' : 'create-round', disabled: s.busy }, t(edit ? 'console.save' : 'console.create')),
+      h('button', { type: 'button', id: 'cancel-edit', onclick: () => { s.editing = null; render(); focus(document.getElementById(edit ? 'round-title' : 'rounds-title')); } }, t('console.cancel_edit')))));
 }
 
 function roundList() {
   return h('section', { 'aria-labelledby': 'rounds-title' }, h('h2', { id: 'rounds-title' }, t('console.rounds')),
     s.rounds.length ? h('ul', {}, s.rounds.map((r) => h('li', {},
       h('button', { type: 'button', class: 'link', 'aria-current': r.election === s.current ? 'true' : null,
-        onclick: async () => { s.current = r.election; s.tokens = null; s.issued = null; await refresh(); focus(document.getElementById('round-title')); } },
+        onclick: async () => { s.current = r.election; s.tokens = null; s.issued = null; s.listText = null; s.listName = null; await refresh(); focus(document.getElementById('round-title')); } },
       `${r.election} — ${t(`console.state_${r.state}`)}`)))) : h('p', {}, t('console.no_rounds')),
     h('button', { type: 'button', id: 'new-round', onclick: () => {
-      const now = new Date();
-      s.editing = { election: '', title: '', opens: localInput(new Date(now.getTime() - 60000)), closes: localInput(new Date(now.getTime() + 7 * 86400000)), revote: 'last_counts', questions: [newQuestion('yes_no')] };
+      s.editing = newDraft();
+      s.error = null; s.message = null;
       render(); focus(document.getElementById('new-title'));
     } }, t('console.new_round')));
 }
@@ -121,9 +134,40 @@ function transition(name) {
   return button(`do-${name}`, `console.do_${name}`, () => officer(`/rounds/${rid()}/${name}`, '{}'), `console.done_${name}`);
 }
 
+// External mode (server-api.md §6): the public list the credential
+// authority's `psephos-trustee credentials --public-out` wrote, uploaded
+// as it is; the server checks it (election id, roll size and weights).
+function externalUpload() {
+  const file = h('input', { type: 'file', id: 'credentials-file', accept: '.json,application/json', 'aria-describedby': 'credentials-hint', onchange: async () => {
+    const f = file.files[0];
+    s.listText = f ? await f.text() : null;
+    s.listName = f ? f.name : null;
+    const ready = document.getElementById('credentials-ready');
+    if (ready) ready.textContent = s.listName ? t('console.file_ready', { name: s.listName }) : '';
+  } });
+  return [h('p', { class: 'hint', id: 'credentials-hint' }, t('console.external_hint', { round: s.current })),
+    h('label', { for: 'credentials-file' }, t('console.credentials_file')), file,
+    h('p', { id: 'credentials-ready', 'aria-live': 'polite' }, s.listName ? t('console.file_ready', { name: s.listName }) : ''),
+    h('div', { class: 'actions' }, button('upload-credentials', 'console.upload_credentials', async () => {
+      if (!s.listText) throw Object.assign(new Error('no file'), { text: t('console.choose_file') });
+      await officer(`/rounds/${rid()}/credentials`, s.listText, 'application/json', 'PUT');
+      s.listText = null; s.listName = null;
+    }, 'console.credentials_uploaded'))];
+}
+
+function when(secs) {
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(secs * 1000));
+}
+
 function stateActions(st) {
   const out = [];
   if (st.state === 'draft') {
+    out.push(st.election.startsWith('ini-') ? h('p', { class: 'hint', id: 'initiative-hint' }, t('console.initiative_hint')) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'edit-draft', onclick: () => {
+        s.editing = editDraft(st.draft);
+        s.error = null; s.message = null;
+        render(); focus(document.getElementById('new-title'));
+      } }, t('console.edit_draft'))));
     s.setup = s.setup || { trustees: 3, threshold: 2 };
     const n = h('input', { type: 'number', id: 'trustees', min: 1, max: 32, value: s.setup.trustees, oninput: () => { s.setup.trustees = n.value; } });
     const th = h('input', { type: 'number', id: 'threshold', min: 1, max: 32, value: s.setup.threshold, oninput: () => { s.setup.threshold = th.value; } });
@@ -152,10 +196,11 @@ function stateActions(st) {
         h('ul', {}, s.rollErrors.map((l) => h('li', {}, t('console.line', { line: l.line, message: l.message }))))) : null,
       st.roll ? h('p', { id: 'roll-summary' }, t('console.roll_summary', { count: st.roll.members, weight: st.roll.total_weight })) : null,
       h('h3', {}, t('console.credentials')),
-      st.credentials ? h('p', {}, t('console.credentials_made', { count: st.credentials })) : button('make-credentials', 'console.make_credentials', async () => {
-        s.issued = JSON.parse(await officer(`/rounds/${rid()}/credentials/generate`, '{}'));
-        download(`psephos-credentials-${s.current}.csv`, s.issued.csv, 'text/csv');
-      }, 'console.credentials_done'),
+      st.credentials ? h('p', { id: 'credentials-made' }, t('console.credentials_made', { count: st.credentials }))
+        : st.draft.credential_mode === 'external' ? externalUpload() : button('make-credentials', 'console.make_credentials', async () => {
+          s.issued = JSON.parse(await officer(`/rounds/${rid()}/credentials/generate`, '{}'));
+          download(`psephos-credentials-${s.current}.csv`, s.issued.csv, 'text/csv');
+        }, 'console.credentials_done'),
       s.issued ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'export-credentials', onclick: () => download(`psephos-credentials-${s.current}.csv`, s.issued.csv, 'text/csv') }, t('console.export_credentials')),
         h('p', {}, t('console.issued', { count: s.issued.issued, mailed: s.issued.mailed }))) : null,
       h('div', { class: 'actions' }, transition('open')));
@@ -181,6 +226,8 @@ function roundView() {
     h('h2', { id: 'round-title' }, st.election),
     h('p', { id: 'round-state' }, t('console.state', { state: t(`console.state_${st.state}`) })),
     st.election_id ? h('p', {}, t('console.election_id'), ' ', h('code', {}, st.election_id)) : null,
+    h('p', { id: 'round-schedule' }, t('console.schedule', { opens: when(st.draft.schedule.opens_at), closes: when(st.draft.schedule.closes_at) })),
+    h('p', { id: 'round-mode' }, t('console.credential_mode', { mode: t(`console.mode_${st.draft.credential_mode || 'server'}`) })),
     st.state === 'open' || st.state === 'frozen' ? h('p', {}, h('a', { href: `/booth/${rid()}` }, t('console.booth_link'))) : null,
     tu ? h('p', { id: 'turnout', 'aria-live': 'polite' }, t('console.turnout', { count: tu.ballots, audited: tu.audited, board: num(st.board_size) })) : null,
     s.tokens ? h('div', { id: 'trustee-tokens', class: 'card' }, h('h3', {}, t('console.trustee_tokens')), h('p', { class: 'hint' }, t('console.tokens_once')),

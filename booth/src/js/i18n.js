@@ -44,13 +44,20 @@ export function lang() {
   return i18next.language;
 }
 
+/** The language tag of a manifest text that `text` shows (null for an empty map). */
+export function textKey(map) {
+  if (!map) return null;
+  const l = lang();
+  if (map[l]) return l;
+  const k = Object.keys(map).find((x) => x.toLowerCase().split('-')[0] === l);
+  if (k) return k;
+  return map.en ? 'en' : Object.keys(map)[0] ?? null;
+}
+
 /** A manifest text (language tag → text) in the current language, else English, else any. */
 export function text(map) {
-  if (!map) return '';
-  const l = lang();
-  if (map[l]) return map[l];
-  const k = Object.keys(map).find((x) => x.toLowerCase().split('-')[0] === l);
-  return k ? map[k] : map.en || Object.values(map)[0] || '';
+  const k = textKey(map);
+  return k === null ? '' : map[k] || '';
 }
 
 /** Translates every [data-i18n] element under `root` (text) and [data-i18n-label] (aria-label). */
