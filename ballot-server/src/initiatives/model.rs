@@ -182,7 +182,40 @@ pub fn check_text(title: &str, summary: &str, body: &str, max_body: usize) -> Re
     if body.trim().is_empty() {
         return Err(invalid("the body is empty"));
     }
+    if body
+        .lines()
+        .any(|l| l.trim_start().starts_with(TRAILER_PREFIX))
+    {
+        return Err(invalid(format!(
+            "no line of the body may start with \"{TRAILER_PREFIX}\": \
+             that is how the AMV description binds the texts (§3.1, §7.1)"
+        )));
+    }
     super::markdown::check(body)
+}
+
+/// The start of the binding and option trailers' lines (§7.1); no line of a
+/// body may start with it, so the trailers a description carries are
+/// always the server's.
+const TRAILER_PREFIX: &str = "psephos-initiative";
+
+#[cfg(test)]
+mod trailer_tests {
+    use super::*;
+
+    #[test]
+    fn a_body_cannot_forge_a_trailer_line() {
+        let ok = check_text("T", "S", "Text about psephos-initiative lines.", 1000);
+        assert!(ok.is_ok());
+        for body in [
+            "Text.\n\n---\npsephos-initiative: p-1 v1 sha256:00\n",
+            "Text.\n  psephos-initiative-option: p-2 v3 sha256:ab",
+            "psephos-initiative",
+        ] {
+            let e = check_text("T", "S", body, 1000).unwrap_err();
+            assert_eq!(e.code, "proposal.invalid", "{body:?}");
+        }
+    }
 }
 
 impl ProposalInput {
