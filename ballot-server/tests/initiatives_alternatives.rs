@@ -102,6 +102,17 @@ async fn alternatives_flow(backend: Backend, decision: &str) {
         assert_eq!(v["input"]["alternative_to"], main.as_str());
         alts.push(a);
     }
+    // The public list says each proposal's decision kind and what it is an
+    // alternative to.
+    let list = ini.get("/initiatives/proposals", None).await.ok();
+    let list = list.as_array().expect("a list");
+    let entry = |id: &str| list.iter().find(|e| e["id"] == id).expect("listed").clone();
+    assert_eq!(entry(&main)["decision"], decision);
+    assert!(entry(&main).get("alternative_to").is_none());
+    for a in &alts {
+        assert_eq!(entry(a)["decision"], decision);
+        assert_eq!(entry(a)["alternative_to"], main.as_str());
+    }
     // An alternative to an alternative; supporting an alternative.
     let r = create(&ini, &s[4], draft("E", decision, Some(&alts[0]))).await;
     assert_eq!(r.code(), "alternative.invalid");

@@ -349,11 +349,18 @@ impl App {
                     "id": d.id, "state": d.state, "version": d.version, "hidden": h,
                     "log_id": hex::encode(log_id(&d.id)),
                 }),
-                None => serde_json::json!({
-                    "id": d.id, "title": d.input.title, "summary": d.input.summary,
-                    "area": d.input.area, "state": d.state, "version": d.version,
-                    "log_id": hex::encode(log_id(&d.id)),
-                }),
+                None => {
+                    let mut v = serde_json::json!({
+                        "id": d.id, "title": d.input.title, "summary": d.input.summary,
+                        "area": d.input.area, "decision": d.input.decision,
+                        "state": d.state, "version": d.version,
+                        "log_id": hex::encode(log_id(&d.id)),
+                    });
+                    if let Some(m) = &d.input.alternative_to {
+                        v["alternative_to"] = serde_json::json!(m);
+                    }
+                    v
+                }
             })
             .collect())
     }
