@@ -279,17 +279,8 @@ async fn alternatives_flow(backend: Backend, decision: &str) {
 /// main proposal's log and each alternative's log against the manifest.
 async fn vote(ini: &Ini, main: &str, alts: &[String], round: &str, status: &Value, decision: &str) {
     use psephos_crypto::ballot::{Ballot, PlainAnswer};
-    use psephos_server::demo::drive::{members, Driver};
-    let mut draft: psephos_trustee::wire::RoundDraft =
-        serde_json::from_value(status["draft"].clone()).unwrap();
-    let now = psephos_server::now();
-    draft.schedule.opens_at = now - 60;
-    draft.schedule.closes_at = now + 86_400;
-    ini.ts.officer.update_round(round, &draft).await.unwrap();
-    let driver = Driver::attach(&ini.ts.officer, round, 3, 2, ini.ts.dir.path())
-        .await
-        .unwrap();
-    driver.ceremony().await.unwrap();
+    use psephos_server::demo::drive::members;
+    let driver = ini.amv_ceremony(round, status).await;
     let o = format!("/officer/initiatives/proposals/{main}/schedule");
     assert_eq!(
         ini.officer(Method::POST, &o, json!({})).await.ok()["state"],

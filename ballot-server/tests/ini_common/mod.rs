@@ -241,6 +241,27 @@ impl Ini {
         Self::session_of(self.exchange(json!({"token": token})).await)
     }
 
+    /// Gives the AMV draft of `status` (an initiative's round `round`) a
+    /// schedule open now for a day, and runs its 2-of-3 key ceremony.
+    pub async fn amv_ceremony(
+        &self,
+        round: &str,
+        status: &Value,
+    ) -> psephos_server::demo::drive::Driver {
+        use psephos_server::demo::drive::Driver;
+        let mut draft: psephos_trustee::wire::RoundDraft =
+            serde_json::from_value(status["draft"].clone()).unwrap();
+        let now = psephos_server::now();
+        draft.schedule.opens_at = now - 60;
+        draft.schedule.closes_at = now + 86_400;
+        self.ts.officer.update_round(round, &draft).await.unwrap();
+        let driver = Driver::attach(&self.ts.officer, round, 3, 2, self.ts.dir.path())
+            .await
+            .unwrap();
+        driver.ceremony().await.unwrap();
+        driver
+    }
+
     pub async fn log_record(&self, id: &str) -> Vec<u8> {
         let r = self
             .http
