@@ -93,6 +93,21 @@ fn bad(msg: String) -> ServerError {
 }
 
 impl ScriptQuestion {
+    /// A question of `kind` over `options` with every rule at its default.
+    pub fn new(id: &str, kind: &str, options: &[&str]) -> ScriptQuestion {
+        ScriptQuestion {
+            id: id.into(),
+            kind: kind.into(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            title: None,
+            min: None,
+            max: None,
+            seats: None,
+            passive_solution: None,
+            default_option: None,
+        }
+    }
+
     /// The manifest question.
     pub fn question(&self) -> Result<Question> {
         let n = self.options.len() as u64;

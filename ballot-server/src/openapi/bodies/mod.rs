@@ -187,17 +187,7 @@ fn draft() -> Value {
 /// A valid draft: one yes/no question, open in 2033 for a day.
 fn draft_example() -> Option<Value> {
     use crate::demo::script::ScriptQuestion;
-    let q = ScriptQuestion {
-        id: "q1".into(),
-        kind: "yes_no".into(),
-        options: vec!["yes".into(), "no".into(), "abstain".into()],
-        title: None,
-        min: None,
-        max: None,
-        seats: None,
-        passive_solution: None,
-        default_option: None,
-    };
+    let q = ScriptQuestion::new("q1", "yes_no", &["yes", "no", "abstain"]);
     let draft = RoundDraft {
         election: "openapi-example".into(),
         title: crate::service::rounds::text("Example round"),

@@ -167,15 +167,8 @@ fn a_real_ballot_conforms_and_broken_ones_do_not() {
     use psephos_crypto::credential::CredentialCode;
     use rand_core::OsRng;
     let q = crate::demo::script::ScriptQuestion {
-        id: "q".into(),
-        kind: "systemic_consensus".into(),
-        options: vec!["a".into(), "b".into()],
-        title: None,
-        min: None,
         max: Some(10),
-        seats: None,
-        passive_solution: None,
-        default_option: None,
+        ..crate::demo::script::ScriptQuestion::new("q", "systemic_consensus", &["a", "b"])
     }
     .question()
     .unwrap();
