@@ -7,9 +7,8 @@
 use std::collections::BTreeMap;
 
 use psephos_crypto::ballot::PlainAnswer;
-use psephos_crypto::questions::choice::Choice;
-use psephos_crypto::questions::score::{Score, Unrated};
-use psephos_crypto::questions::yes_no::{YesNo, YesNoChoice};
+use psephos_crypto::questions::choices;
+use psephos_crypto::questions::score::Unrated;
 use psephos_crypto::record::manifest::{OptionDef, Question, QuestionKind, RankedDefault};
 use psephos_crypto::results::{Majority, YesNoRules};
 use serde::Deserialize;
@@ -48,20 +47,10 @@ pub struct ScriptQuestion {
     pub default_option: Option<String>,
 }
 
-/// One voter's choice for one question.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-pub enum ScriptChoice {
-    /// yes/no, single choice: one option id.
-    One(String),
-    /// approval, k-of-n choice: option ids.
-    Many(Vec<String>),
-    /// ranked: tiers of option ids, best first (unlisted options last).
-    Tiers(Vec<Vec<String>>),
-    /// score / systemic consensus: points per option id (unlisted:
-    /// unrated, counted as the maximum).
-    Points(BTreeMap<String, u64>),
-}
+/// One voter's choice for one question: the booth's choice shapes
+/// (crypto `questions::choices`, booth.md §4), so a scripted ballot is
+/// encoded exactly as the booth encodes the same choices.
+pub use psephos_crypto::questions::choices::Choice as ScriptChoice;
 
 /// One scripted voter.
 #[derive(Clone, Debug, Deserialize)]
@@ -163,85 +152,9 @@ impl ScriptQuestion {
     }
 }
 
-fn index(q: &Question, id: &str) -> Result<usize> {
-    q.option_index(id)
-        .map_err(|_| bad(format!("question {}: no option {id:?}", q.id)))
-}
-
-/// Encodes one choice for question `q`.
+/// Encodes one choice for question `q` with the booth's encoder.
 pub fn encode(q: &Question, c: &ScriptChoice) -> Result<PlainAnswer> {
-    let n = q.options.len();
-    let wrong = || bad(format!("question {}: a choice of the wrong form", q.id));
-    let values = match (&q.kind, c) {
-        (QuestionKind::YesNo { .. }, ScriptChoice::One(s)) => {
-            let yn = q.yes_no()?;
-            let choice = match s.as_str() {
-                "yes" => YesNoChoice::Yes,
-                "no" => YesNoChoice::No,
-                "abstain" => YesNoChoice::Abstain,
-                _ => return Err(wrong()),
-            };
-            YesNo {
-                abstain: yn.abstain,
-            }
-            .encode(choice)?
-        }
-        (QuestionKind::Choice { min, max, .. }, c)
-        | (QuestionKind::Approval { min, max, .. }, c) => {
-            let ids: Vec<String> = match c {
-                ScriptChoice::One(s) => vec![s.clone()],
-                ScriptChoice::Many(v) => v.clone(),
-                ScriptChoice::Tiers(t) if t.is_empty() => Vec::new(),
-                _ => return Err(wrong()),
-            };
-            let chosen = ids
-                .iter()
-                .map(|i| index(q, i))
-                .collect::<Result<Vec<_>>>()?;
-            Choice {
-                options: n,
-                min: *min,
-                max: *max,
-            }
-            .encode(&chosen)?
-        }
-        (QuestionKind::Score { max, unrated }, ScriptChoice::Points(p))
-        | (
-            QuestionKind::SystemicConsensus {
-                max_resistance: max,
-                unrated,
-                ..
-            },
-            ScriptChoice::Points(p),
-        ) => {
-            let mut points = vec![None; n];
-            for (id, v) in p {
-                points[index(q, id)?] = Some(*v);
-            }
-            Score {
-                options: n,
-                max: *max,
-                unrated: *unrated,
-            }
-            .encode(&points)?
-        }
-        (QuestionKind::Ranked { .. }, ScriptChoice::Tiers(t)) => {
-            let tiers = t
-                .iter()
-                .map(|tier| tier.iter().map(|i| index(q, i)).collect::<Result<Vec<_>>>())
-                .collect::<Result<Vec<_>>>()?;
-            return Ok(PlainAnswer::Ranked(tiers));
-        }
-        (QuestionKind::Ranked { .. }, ScriptChoice::Many(v)) => {
-            let tiers = v
-                .iter()
-                .map(|i| Ok(vec![index(q, i)?]))
-                .collect::<Result<Vec<_>>>()?;
-            return Ok(PlainAnswer::Ranked(tiers));
-        }
-        _ => return Err(wrong()),
-    };
-    Ok(PlainAnswer::Linear(values))
+    choices::encode(q, c).map_err(|e| bad(format!("question {} ({})", e.detail, e.code)))
 }
 
 impl Script {
