@@ -147,15 +147,8 @@ mod tests {
 
     fn statement() -> BallotStatement {
         let q = ScriptQuestion {
-            id: "q".into(),
-            kind: "systemic_consensus".into(),
-            options: vec!["a".into(), "b".into(), "c".into()],
-            title: None,
-            min: None,
             max: Some(10),
-            seats: None,
-            passive_solution: None,
-            default_option: None,
+            ..ScriptQuestion::new("q", "systemic_consensus", &["a", "b", "c"])
         }
         .question()
         .unwrap();

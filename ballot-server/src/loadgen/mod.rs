@@ -108,16 +108,12 @@ pub async fn run(args: LoadArgs) -> DriveResult<LoadReport> {
     let token = app.create_token(TokenKind::Officer, None, None).await?;
     let officer = Client::new(&running.url())?.with_token(&token);
 
+    let options: Vec<String> = (0..args.options).map(|i| format!("o{i}")).collect();
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
     let q = ScriptQuestion {
-        id: "budget".into(),
-        kind: "systemic_consensus".into(),
-        options: (0..args.options).map(|i| format!("o{i}")).collect(),
-        title: None,
-        min: None,
         max: Some(10),
-        seats: None,
         passive_solution: Some("o0".into()),
-        default_option: None,
+        ..ScriptQuestion::new("budget", "systemic_consensus", &options)
     }
     .question()?;
     let now = crate::now();

@@ -181,24 +181,11 @@ pub fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
 /// A small question set: yes/no and a 3-option systemic consensus.
 pub fn small_questions() -> Vec<Question> {
     use psephos_server::demo::script::ScriptQuestion;
-    let yn = ScriptQuestion {
-        id: "q1".into(),
-        kind: "yes_no".into(),
-        options: vec!["yes".into(), "no".into(), "abstain".into()],
-        title: None,
-        min: None,
-        max: None,
-        seats: None,
-        passive_solution: None,
-        default_option: None,
-    };
+    let yn = ScriptQuestion::new("q1", "yes_no", &["yes", "no", "abstain"]);
     let sc = ScriptQuestion {
-        id: "q2".into(),
-        kind: "systemic_consensus".into(),
-        options: vec!["keep".into(), "a".into(), "b".into()],
         passive_solution: Some("keep".into()),
         max: Some(10),
-        ..yn.clone()
+        ..ScriptQuestion::new("q2", "systemic_consensus", &["keep", "a", "b"])
     };
     vec![yn.question().unwrap(), sc.question().unwrap()]
 }
