@@ -37,8 +37,13 @@ impl std::fmt::Debug for Progress {
 pub struct Options {
     /// Verify every proof on its own instead of in batches.
     pub no_batch: bool,
-    /// Ballots per batch.
+    /// Ballots per batch, at most.
     pub batch_size: usize,
+    /// Ballot bytes per batch, at most (a batch is sent off once its
+    /// ballots reach this size): bounds the memory of large ballots, such
+    /// as ranked ones of 145 KB, without shrinking batches of small ones
+    /// (verification.md, "Batches").
+    pub batch_bytes: usize,
     /// Told how far the pass is, after every batch.
     pub progress: Option<Progress>,
     /// Checkpoints obtained earlier (a voter's receipt, an observer's last
@@ -55,6 +60,7 @@ impl Default for Options {
         Options {
             no_batch: false,
             batch_size: 1024,
+            batch_bytes: 16 << 20,
             progress: None,
             known: Vec::new(),
             since: None,
@@ -105,6 +111,8 @@ struct State<'s> {
     counting: Counting,
     audits: Audits,
     pending: Vec<BallotInput>,
+    /// Payload bytes of `pending`.
+    pending_bytes: usize,
     in_flight: Option<InFlight>,
     since: Option<Arc<Since>>,
     ballots: u64,
@@ -134,6 +142,7 @@ impl State<'_> {
             since: self.since.clone(),
         };
         let inputs = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
         self.in_flight = Some(InFlight::start(shared, inputs));
     }
 
@@ -232,7 +241,10 @@ impl State<'_> {
                     index,
                     payload: payload.to_vec(),
                 });
-                if self.pending.len() >= self.opts.batch_size {
+                self.pending_bytes += payload.len();
+                if self.pending.len() >= self.opts.batch_size
+                    || self.pending_bytes >= self.opts.batch_bytes
+                {
                     self.flush();
                 }
             }
@@ -322,6 +334,7 @@ pub fn verify_with_probe(
         counting: Counting::default(),
         audits: Audits::default(),
         pending: Vec::new(),
+        pending_bytes: 0,
         in_flight: None,
         since: opts.since.clone().map(Arc::new),
         ballots: 0,

@@ -10,10 +10,11 @@ use psephos_verifier::{verify, BytesSource, Options, Since};
 fn honest_record_is_valid_both_ways() {
     let s = support::honest();
     let record = support::BytesSource_from(s);
-    for no_batch in [false, true] {
+    for (no_batch, batch_bytes) in [(false, 16 << 20), (false, 20_000), (true, 16 << 20)] {
         let opts = Options {
             no_batch,
             batch_size: 5,
+            batch_bytes,
             ..Options::default()
         };
         let report = verify(&record, &opts).unwrap();

@@ -360,11 +360,14 @@ fn t21_one_bad_ballot_among_many_is_named() {
     }
     e[bad].1 = resign(s, 7, b);
     let record = BytesSource(write_record(&s.key, s.election_id, &e, 4));
-    for batch_size in [3, 64] {
+    // By count (3, 64 ballots) and by bytes (a budget under one ballot:
+    // every ballot is a batch of its own).
+    for (batch_size, batch_bytes) in [(3, 16 << 20), (64, 16 << 20), (64, 1)] {
         let r = verify(
             &record,
             &Options {
                 batch_size,
+                batch_bytes,
                 ..Options::default()
             },
         )
