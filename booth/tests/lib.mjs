@@ -30,15 +30,19 @@ export function freePort() {
   });
 }
 
-/** Starts `psephos-server serve` on a fresh data dir; resolves with {url, token, stop}. */
-export async function startServer(dataDir) {
+/**
+ * Starts `psephos-server serve` on a fresh data dir, with `extra` flags
+ * (e.g. `--smtp-url`) and its log in artifacts/`logName`; resolves with
+ * {url, token, stop}.
+ */
+export async function startServer(dataDir, extra = [], logName = 'server.log') {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const common = ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--public-url', url];
   const { stdout } = await run(BIN.server, ['token', ...common]);
   const token = stdout.trim().split('\n').pop();
-  const proc = spawn(BIN.server, ['serve', ...common], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(artifacts, 'server.log'));
+  const proc = spawn(BIN.server, ['serve', ...common, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = fs.createWriteStream(path.join(artifacts, logName));
   proc.stdout.pipe(log);
   proc.stderr.pipe(log);
   for (let i = 0; i < 100; i++) {

@@ -5,8 +5,9 @@
 // question kind in three languages (one audits then casts, one downloads
 // the receipt and checks it on the board), psephos-verify accepts the
 // record and the receipt; the draft editor and a round with external
-// credentials (console_edit.mjs); axe-core on every page; screenshots;
-// benchmarks.
+// credentials (console_edit.mjs); member initiatives from a draft to a
+// verified AMV (initiatives.mjs, initiatives_amv.mjs); axe-core on every
+// page; screenshots; benchmarks.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { officerCreates, officerOpens, officerFinishes, resultsPage } from './co
 import { editDraft, editInitiativeDraft, externalRound } from './console_edit.mjs';
 import { voteEnglishAuditThenCast, voteFrenchTyped, voteGreek, checkOnBoard } from './voters.mjs';
 import { benchmarks, recordBenchmark } from './bench.mjs';
+import { iniSetup, memberDrafts, memberAmends, authorAccepts, membersSupport } from './initiatives.mjs';
+import { officerSchedules, membersVote, verifyBoth, iniAudit, iniStop } from './initiatives_amv.mjs';
 
 /** Every catalog has exactly the keys of the English one. */
 function catalogsAgree() {
@@ -34,7 +37,13 @@ const browser = await launch();
 const steps = [];
 let failed = false;
 
+// PSEPHOS_ONLY=prefix runs only the steps whose name starts with it (and
+// the final checks), to iterate on one part; the full run is the test.
+const only = process.env.PSEPHOS_ONLY || '';
+const always = /^(no third-party|bundle page|axe-core|message catalogs)/;
+
 async function step(name, fn) {
+  if (only && !name.startsWith(only) && !always.test(name)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -108,12 +117,21 @@ try {
   await step('console: edit a draft (schedule, question, revote, mode), a refused edit shown, the manifest after freeze', () => editDraft(ctx));
   await step('console: an initiative-shaped draft keeps its description, languages and rules when its schedule is edited', () => editInitiativeDraft(ctx));
   await step('console: external credentials by psephos-trustee credentials, bad uploads refused, uploaded, voted, published', () => externalRound(ctx));
+  await step('initiatives: server with an SMTP sink; console: member roll (bad lines refused by line), area threshold 3 (a bad one refused)', () => iniSetup(ctx));
+  await step('initiatives: A signs in by the mailed link (fragment removed), raw HTML refused with its error, drafts and publishes', () => memberDrafts(ctx));
+  await step('initiatives (fr): B signs in with the typed code (a wrong one refused), comments, proposes an amendment', () => memberAmends(ctx));
+  await step('initiatives: A accepts the amendment, version 2, the diff shows the insertion in green', () => authorAccepts(ctx));
+  await step('initiatives: A, B, C (el) support version 2, a second support refused, the third freezes it, AMV awaiting officers', () => membersSupport(ctx));
+  await step('initiatives: console shows the ini- draft awaiting with its deadline, hides a proposal and a comment, schedule, ceremony, scheduling recorded, open', () => officerSchedules(ctx));
+  await step('initiatives: A, B, C vote in the booth; close, tally, decrypt, publish; results linked from the proposal', () => membersVote(ctx));
+  await step('initiatives: psephos-verify accepts the AMV record, psephos-verify support (as the page prints it) the support log; a tampered log refused', () => verifyBoth(ctx));
+  await step('initiatives: no third-party request, no CSP refusal, no link token in a URL', () => iniAudit(ctx));
   if (process.env.PSEPHOS_BENCH_RECORD) {
     await step('benchmark: verify a large record in the browser (median of the runs)', () => recordBenchmark(ctx, process.env.PSEPHOS_BENCH_RECORD));
   }
   await step('no third-party request, no CSP refusal, no credential in any request', () => {
     audit(officer.log, server);
-    for (const v of ctx.voters) audit(v.log, server, [v.code]);
+    for (const v of ctx.voters || []) audit(v.log, server, [v.code]);
   });
   await step('bundle page and index: axe, served hash equals the committed one', async () => {
     const { page } = officer;
@@ -135,6 +153,7 @@ try {
 } finally {
   fs.writeFileSync(path.join(artifacts, 'axe.json'), JSON.stringify(axeReport, null, 1));
   fs.writeFileSync(path.join(artifacts, 'steps.txt'), `${steps.join('\n')}\n`);
+  await iniStop(ctx).catch((e) => console.log(`initiatives teardown: ${e}`));
   await browser.close();
   await server.stop();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,10 @@
 //! | `/results/{round}` | results, record download, verifier command |
 //! | `/console` | officer console |
 //! | `/bundle` | the bundle's hashes, for comparison with a reproducible build |
+//! | `/initiatives` | member initiatives: the published proposals |
+//! | `/initiatives/signin` | members' sign-in (link token in the URL fragment, or code) |
+//! | `/initiatives/new` | a member's draft editor |
+//! | `/initiatives/{id}` | a proposal's public page |
 //! | `/static/{file}` | scripts, stylesheet, wasm module |
 
 use std::collections::BTreeMap;
@@ -83,6 +87,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/results/{round}", get(|| page("results")))
         .route("/console", get(|| page("console")))
         .route("/bundle", get(|| page("bundle")))
+        .route("/initiatives", get(|| page("initiatives")))
+        .route("/initiatives/signin", get(|| page("signin")))
+        .route("/initiatives/new", get(|| page("compose")))
+        .route("/initiatives/{id}", get(|| page("proposal")))
         .route("/bundle.json", get(bundle_json))
         .route("/SHA256SUMS", get(sums))
         .route("/static/{file}", get(asset))
@@ -171,7 +179,18 @@ mod tests {
             .expect("booth/dist/SHA256SUMS");
         assert_eq!(committed, HASHES.sums);
         assert!(BUILD_INFO.contains(&format!("bundle: {}", HASHES.bundle)));
-        for page in ["index", "booth", "check", "results", "console", "bundle"] {
+        for page in [
+            "index",
+            "booth",
+            "check",
+            "results",
+            "console",
+            "bundle",
+            "initiatives",
+            "signin",
+            "compose",
+            "proposal",
+        ] {
             let html = DIST
                 .get_file(format!("pages/{page}.html"))
                 .and_then(|f| f.contents_utf8())

@@ -15,7 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-async function fail(res) {
+/** The ApiError of a refused response. */
+export async function fail(res) {
   let body = null;
   try { body = await res.json(); } catch (_) { /* not JSON */ }
   const e = body && body.error;

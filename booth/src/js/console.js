@@ -4,17 +4,20 @@
 // key ceremony (trustee tokens shown once), freeze, roll CSV with its
 // errors by line, credentials (server: CSV export; external: upload of
 // the authority's public list), live turnout, open/close, tally,
-// decryption status, publish.
+// decryption status, publish; the member initiatives' side
+// (console_ini.js: member roll, settings, frozen proposals to schedule
+// or decline, moderation).
 import { getJson, post, download } from './api.js';
 import { h, put, focus, announce } from './dom.js';
 import { initI18n, t, switcher, translatePage, num, lang } from './i18n.js';
 import { MODES, newDraft, editDraft, newQuestion, questionEditor, draftJson } from './draft.js';
+import { loadInitiatives, initiativesView } from './console_ini.js';
 
 const s = {
   token: sessionStorage.getItem('psephos.officer') || '',
   rounds: [], current: null, status: null, ceremony: null, turnout: null,
   tokens: null, rollErrors: null, issued: null, message: null, error: null, editing: null, busy: false,
-  listText: null, listName: null,
+  listText: null, listName: null, view: 'rounds',
 };
 const content = () => document.getElementById('content');
 
@@ -51,6 +54,7 @@ async function refresh() {
   try {
     const r = await getJson('/rounds');
     s.rounds = Array.isArray(r) ? r : r.rounds || [];
+    if (s.view === 'initiatives') await loadInitiatives();
     if (s.current) {
       s.status = await getJson(`/officer/rounds/${rid()}`, s.token);
       s.turnout = s.status.election_id ? await getJson(`/rounds/${rid()}/turnout`).catch(() => null) : null;
@@ -237,13 +241,29 @@ function roundView() {
     stateActions(st));
 }
 
+// The console's two views: rounds, member initiatives.
+function nav() {
+  const go = (view, focusId) => async () => { s.view = view; s.error = null; s.message = null; s.editing = null; await refresh(); focus(document.getElementById(focusId)); };
+  return h('nav', { 'aria-label': t('console.views') }, h('div', { class: 'actions' },
+    h('button', { type: 'button', id: 'view-rounds', 'aria-pressed': String(s.view === 'rounds'), onclick: go('rounds', 'rounds-title') }, t('console.view_rounds')),
+    h('button', { type: 'button', id: 'view-initiatives', 'aria-pressed': String(s.view === 'initiatives'), onclick: go('initiatives', 'ini-title') }, t('console.view_initiatives'))));
+}
+
+const iniConsole = {
+  token: () => s.token,
+  button,
+  when,
+  openRound: async (id) => { s.view = 'rounds'; s.current = id; s.tokens = null; s.issued = null; await refresh(); focus(document.getElementById('round-title')); },
+};
+
 function render() {
   const c = content();
   if (!s.token) { put(c, login(), s.error ? h('p', { class: 'problem', role: 'alert', id: 'console-error' }, s.error) : null); return; }
   put(c,
     h('p', { id: 'console-message', tabindex: '-1', class: 'ok', role: 'status' }, s.message || ''),
     h('p', { id: 'console-error', tabindex: '-1', class: 'problem', role: 'alert' }, s.error || ''),
-    s.editing ? editor() : [roundList(), roundView()],
+    s.editing ? null : nav(),
+    s.editing ? editor() : s.view === 'initiatives' ? initiativesView(iniConsole) : [roundList(), roundView()],
     h('p', {}, h('button', { type: 'button', onclick: () => { s.token = ''; sessionStorage.removeItem('psephos.officer'); render(); } }, t('console.sign_out'))));
 }
 
@@ -253,7 +273,7 @@ async function start() {
   document.getElementById('lang').replaceWith(switcher(render));
   render();
   if (s.token) await refresh();
-  setInterval(() => { if (s.token && s.current && !s.editing && !s.busy && !document.activeElement?.closest('form, textarea, input')) refresh(); }, 3000);
+  setInterval(() => { if (s.token && s.current && s.view === 'rounds' && !s.editing && !s.busy && !document.activeElement?.closest('form, textarea, input')) refresh(); }, 3000);
 }
 
 start();

@@ -21,6 +21,7 @@ function render() {
     h('p', {}, t('index.intro')),
     failed ? h('p', { class: 'problem', role: 'alert' }, failed) : null,
     rounds.length ? list : h('p', {}, t('index.none')),
+    h('p', {}, h('a', { href: '/initiatives', id: 'initiatives-link' }, t('index.initiatives'))),
     h('p', {}, h('a', { href: '/console' }, t('index.console'))));
 }
 
