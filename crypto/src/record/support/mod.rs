@@ -5,7 +5,7 @@
 //! One implementation for both.
 //!
 //! The entry types and their encoding are here; [`SupportState`] is in
-//! `state`.
+//! `state`, the AMV description's trailers (§7.1) in [`trailer`].
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,10 @@ use crate::encoding;
 mod state;
 #[cfg(test)]
 mod tests;
+pub mod trailer;
 
 pub use state::SupportState;
+pub use trailer::{binding_trailer, option_trailer, Trailer, TrailerKind};
 
 /// Label of the support log id (§5.1).
 pub const LOG_LABEL: &[u8] = b"psephos-support-log-v1\0";
@@ -383,12 +385,4 @@ pub fn roll_parts(ids: &[String]) -> Vec<RollPart> {
             members: c.to_vec(),
         })
         .collect()
-}
-
-/// The binding trailer an AMV question description ends with (§7.1).
-pub fn binding_trailer(proposal: &str, version: u64, text_hash: &[u8; 32]) -> String {
-    format!(
-        "\n\n---\npsephos-initiative: {proposal} v{version} sha256:{}\n",
-        hex::encode(text_hash)
-    )
 }
