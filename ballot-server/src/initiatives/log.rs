@@ -245,6 +245,7 @@ impl App {
                 format!("version {version} is not the current version {cur}"),
             ));
         }
+        self.admit_supporter(id, member, state).await?;
         let add = SupportEntry::Add(Add {
             member: member.to_string(),
             version,

@@ -75,7 +75,9 @@ impl App {
         Err(contention())
     }
 
-    /// Replaces the member roll (§2.1); answers the number of members.
+    /// Replaces the member roll (§2.1), then adds the new members to the
+    /// roll of every support log that takes supports (§5.2); answers the
+    /// number of members.
     pub async fn import_member_roll(&self, csv: &str) -> Result<u64> {
         let members = parse_roll(csv).map_err(|e| {
             let mut err = ServerError::invalid(e.code(), e.to_string());
@@ -83,6 +85,8 @@ impl App {
             err
         })?;
         self.initiatives.store.replace_members(&members).await?;
+        let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
+        self.roll_add_to_logs(&ids).await?;
         Ok(members.len() as u64)
     }
 

@@ -45,9 +45,10 @@ pub struct SupportOptions {
 pub struct MemberEntry {
     /// Log index.
     pub index: u64,
-    /// `support.add` or `support.withdraw`.
+    /// `support.add`, `support.withdraw`, or `support.roll-add` (the
+    /// member joined the log's roll there).
     pub kind: String,
-    /// Version named.
+    /// Version named (0 for a `support.roll-add`).
     pub version: u64,
     /// Time recorded.
     pub at: u64,
@@ -75,8 +76,10 @@ pub struct SupportReport {
     pub proposal: Option<String>,
     /// Entries read.
     pub size: u64,
-    /// Members on the roll snapshot.
+    /// Members on the roll snapshot the log opened with.
     pub roll_size: u64,
+    /// Members added to the log's roll since (`support.roll-add`).
+    pub roll_added: u64,
     /// Supporters required.
     pub required: u64,
     /// Supporters counted (of the frozen version, else the current one).
@@ -181,7 +184,7 @@ fn check_binding(
 fn step_of(code: &str, state: &SupportState) -> &'static str {
     match code {
         _ if state.open.is_none() => "11.2",
-        "support.roll_hash" => "11.3",
+        "support.roll_hash" | "support.roll_add" => "11.3",
         "support.order" if state.versions.is_empty() => "11.3",
         "member.unknown"
         | "support.seq"
@@ -262,6 +265,10 @@ fn note_member(e: &SupportEntry, index: u64, who: Option<&str>, out: &mut Vec<Me
     let (kind, m, version, at) = match e {
         SupportEntry::Add(a) => ("support.add", &a.member, a.version, a.at),
         SupportEntry::Withdraw(w) => ("support.withdraw", &w.member, w.version, w.at),
+        SupportEntry::RollAdd(r) => match who.and_then(|w| r.members.iter().find(|m| *m == w)) {
+            Some(m) => ("support.roll-add", m, 0, r.at),
+            None => return,
+        },
         _ => return,
     };
     if Some(m.as_str()) == who {
@@ -339,7 +346,8 @@ fn finish(
         valid: failures.is_empty(),
         proposal,
         size: state.size,
-        roll_size: state.roll.len() as u64,
+        roll_size: state.open.as_ref().map_or(0, |o| o.roll_size),
+        roll_added: state.roll_added,
         required: state.required(),
         count: state.counts.get(&version).copied().unwrap_or(0),
         version,

@@ -12,15 +12,15 @@ impl SupportReport {
         let p = self.proposal.as_deref().unwrap_or("?");
         let _ = writeln!(
             s,
-            "support log of {p}: {} entries, roll of {}",
-            self.size, self.roll_size
+            "support log of {p}: {} entries, roll of {} at opening, {} added since",
+            self.size, self.roll_size, self.roll_added
         );
         for (step, what) in [
             ("11.1", "record, roots and checkpoint signatures"),
             ("11.2", "support.open and log id"),
-            ("11.3", "roll snapshot"),
+            ("11.3", "roll snapshot and roll additions"),
             ("11.4", "entries canonical and in order"),
-            ("11.5", "supporters on the roll, seq, versions"),
+            ("11.5", "supporters on the roll so far, seq, versions"),
             ("11.6", "count, no member twice"),
             ("11.7", "threshold and freeze"),
             ("11.8", "AMV manifest carries the frozen text's hash"),

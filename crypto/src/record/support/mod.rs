@@ -36,6 +36,8 @@ pub mod kind {
     pub const OPEN: &str = "support.open";
     /// `support.roll`.
     pub const ROLL: &str = "support.roll";
+    /// `support.roll-add`: members who joined after the log opened.
+    pub const ROLL_ADD: &str = "support.roll-add";
     /// `support.version`.
     pub const VERSION: &str = "support.version";
     /// `support.add`.
@@ -196,6 +198,18 @@ pub struct RollPart {
     pub members: Vec<String>,
 }
 
+/// `support.roll-add`: member ids added to the log's roll after it opened
+/// (§5.2): strictly ascending, 1 to [`ROLL_PART`] of them, none on the
+/// log's roll before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollAdd {
+    /// Member ids, strictly ascending.
+    pub members: Vec<String>,
+    /// When.
+    pub at: u64,
+}
+
 /// `support.version`: version `version` with its text hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -302,6 +316,8 @@ pub enum SupportEntry {
     Open(Open),
     /// `support.roll`.
     Roll(RollPart),
+    /// `support.roll-add`.
+    RollAdd(RollAdd),
     /// `support.version`.
     Version(VersionEntry),
     /// `support.add`.
@@ -335,6 +351,7 @@ impl SupportEntry {
         match self {
             SupportEntry::Open(_) => kind::OPEN,
             SupportEntry::Roll(_) => kind::ROLL,
+            SupportEntry::RollAdd(_) => kind::ROLL_ADD,
             SupportEntry::Version(_) => kind::VERSION,
             SupportEntry::Add(_) => kind::ADD,
             SupportEntry::Withdraw(_) => kind::WITHDRAW,
@@ -349,6 +366,7 @@ impl SupportEntry {
         let r = match self {
             SupportEntry::Open(v) => serde_json::to_vec(v),
             SupportEntry::Roll(v) => serde_json::to_vec(v),
+            SupportEntry::RollAdd(v) => serde_json::to_vec(v),
             SupportEntry::Version(v) => serde_json::to_vec(v),
             SupportEntry::Add(v) => serde_json::to_vec(v),
             SupportEntry::Withdraw(v) => serde_json::to_vec(v),
@@ -365,6 +383,7 @@ impl SupportEntry {
         Ok(match kind {
             kind::OPEN => SupportEntry::Open(parse_canonical(payload)?),
             kind::ROLL => SupportEntry::Roll(parse_canonical(payload)?),
+            kind::ROLL_ADD => SupportEntry::RollAdd(parse_canonical(payload)?),
             kind::VERSION => SupportEntry::Version(parse_canonical(payload)?),
             kind::ADD => SupportEntry::Add(parse_canonical(payload)?),
             kind::WITHDRAW => SupportEntry::Withdraw(parse_canonical(payload)?),
@@ -383,6 +402,26 @@ pub fn roll_parts(ids: &[String]) -> Vec<RollPart> {
         .map(|(i, c)| RollPart {
             part: i as u64,
             members: c.to_vec(),
+        })
+        .collect()
+}
+
+/// The `support.roll-add` entries that bring `roll` (the log's roll so far)
+/// up to date with the member ids `ids` (§5.2): the ids not on it, sorted
+/// and deduplicated, at most [`ROLL_PART`] per entry. Empty when nothing
+/// is new.
+pub fn roll_adds<'a>(
+    roll: &std::collections::BTreeSet<String>,
+    ids: impl IntoIterator<Item = &'a str>,
+    at: u64,
+) -> Vec<RollAdd> {
+    let new: std::collections::BTreeSet<&str> =
+        ids.into_iter().filter(|i| !roll.contains(*i)).collect();
+    let new: Vec<String> = new.into_iter().map(str::to_string).collect();
+    new.chunks(ROLL_PART)
+        .map(|c| RollAdd {
+            members: c.to_vec(),
+            at,
         })
         .collect()
 }
