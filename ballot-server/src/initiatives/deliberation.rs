@@ -207,6 +207,9 @@ impl App {
                     Ok(())
                 })
                 .await?;
+                // The version entry is durable: tell the supporters of
+                // older versions, without waiting for SMTP (§5.3).
+                self.notify_new_version(id, n, super::notify::stale_supporters(&state));
                 a.state = AmendmentState::Accepted;
                 a.made_version = Some(n);
             }

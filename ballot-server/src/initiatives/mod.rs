@@ -13,6 +13,7 @@
 //! | [`moderation`] | officers hiding proposals and amendments (§3.5) |
 //! | [`log`] | the support log: supports, withdrawals, freeze (§5) |
 //! | [`roll`] | members who join after a log opened: `support.roll-add` (§5.2) |
+//! | [`notify`] | mails to supporters of an older version (§5.3) |
 //! | [`amv`] | the AMV draft, officers' actions, public state (§7) |
 //! | [`alternatives`] | competing alternatives and their AMV options (§7.1) |
 //! | [`routes`] | the route table of `/openapi.json` |
@@ -28,6 +29,7 @@ pub mod log;
 pub mod markdown;
 pub mod model;
 pub mod moderation;
+pub mod notify;
 pub mod proposals;
 pub mod roll;
 pub mod routes;
