@@ -265,7 +265,8 @@ impl App {
             .collect())
     }
 
-    /// Officers hide a comment with a public reason; it stays stored.
+    /// Officers hide a comment with a public reason; it stays stored. Each
+    /// comment is hidden once (`comment.hidden`, 409; §3.4).
     pub async fn hide_comment(&self, id: &str, cid: &str, reason: String) -> Result<Comment> {
         reason_ok(&reason)?;
         for _ in 0..CAS_ATTEMPTS {
@@ -278,12 +279,16 @@ impl App {
                     ))
                 }
             };
-            if c.hidden.is_none() {
-                c.hidden = Some(Hidden {
-                    reason: reason.clone(),
-                    at: crate::now(),
-                });
+            if c.hidden.is_some() {
+                return Err(ServerError::conflict(
+                    "comment.hidden",
+                    "the officers hid this comment already; the first reason stays",
+                ));
             }
+            c.hidden = Some(Hidden {
+                reason: reason.clone(),
+                at: crate::now(),
+            });
             if self.initiatives.update(COMMENT, cid, v, &c).await? {
                 c.body = None;
                 return Ok(c);
