@@ -111,18 +111,18 @@ impl App {
         // An alternative's new version is admitted under its main
         // proposal's lock, before its own (§7.1).
         let main = match (&reject, &doc.input.alternative_to) {
-            (None, Some(m)) => Some((m.clone(), self.lock_log(m).await?)),
+            (None, Some(m)) => Some(self.lock_log(m).await?),
             _ => None,
         };
         let result = match &main {
-            Some((_, (_, ms))) if ms.is_frozen() => Err(ServerError::conflict(
+            Some((_, ms)) if ms.is_frozen() => Err(ServerError::conflict(
                 "proposal.frozen",
                 "the main proposal is frozen, and its alternatives with it",
             )),
             _ => self.decide_locked(id, aid, reject).await,
         };
-        if let Some((m, (lock, state))) = main {
-            self.unlock_log(&m, lock, state).await;
+        if let Some((lock, state)) = main {
+            self.unlock_log(lock, state).await;
         }
         result
     }
@@ -219,7 +219,7 @@ impl App {
             Ok(a)
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result
     }
 

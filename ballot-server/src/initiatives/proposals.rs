@@ -174,7 +174,7 @@ impl App {
                 self.check_alternative(Some(id), &doc.input, None).await?;
                 let (lock, state) = self.lock_log(&main).await?;
                 let result = async {
-                    self.check_alternative(Some(id), &doc.input, Some(&state))
+                    self.check_alternative(Some(id), &doc.input, Some(&*state))
                         .await?;
                     let v1 = VersionText::new(id, 1, &doc.input);
                     self.check_group(&main, &v1).await?;
@@ -182,7 +182,7 @@ impl App {
                     self.publish_draft(id, doc).await
                 }
                 .await;
-                self.unlock_log(&main, lock, state).await;
+                self.unlock_log(lock, state).await;
                 result?;
             }
         }
@@ -252,7 +252,7 @@ impl App {
             .await
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result.map(|_| ())
     }
 

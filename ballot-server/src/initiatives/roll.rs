@@ -61,7 +61,7 @@ impl App {
             Ok(grew)
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result
     }
 
