@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! cargo bench -p psephos-server --bench support_log
+//! cargo bench --profile test -p psephos-server --bench support_log
 //! ```
+//!
+//! (the second reuses the test build; initiatives.md §5.3 gives its
+//! numbers).
 //!
 //! The log is brought to `PSEPHOS_BENCH_LOG` entries (default 5,000) by
 //! supports of distinct members of an embedded SQLite store; each
