@@ -11,7 +11,8 @@ use psephos_trustee::credentials::{booth_link, IssuedCredential};
 
 use crate::error::{Result, ServerError};
 
-/// An SMTP sender.
+/// An SMTP sender (cheap to clone: the transport's pool is shared).
+#[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,

@@ -228,14 +228,14 @@ async fn bad_inputs(backend: Backend) {
         .await
         .ok();
 
-    // A member who joined the roll after the log opened is unknown to it.
-    let mut roll = ROLL.to_string();
-    roll.push_str("m6,m6@example.org\n");
+    // A member removed from the roll makes no new support, whatever
+    // session they still hold (§5.2).
+    let s5 = ini.sign_in("m5").await;
+    let roll = ROLL.replace("m5,m5@example.org\n", "m6,m6@example.org\n");
     ini.import_roll(&roll).await.ok();
-    let s6 = ini.sign_in("m6").await;
     let before = ini.log_record(&id).await;
     let r = ini
-        .post(&format!("{page}/support"), json!({"version": 1}), Some(&s6))
+        .post(&format!("{page}/support"), json!({"version": 1}), Some(&s5))
         .await;
     assert_eq!((r.status, r.code()), (422, "member.unknown"));
     // A second support by the same member; a version that does not exist.
@@ -360,33 +360,4 @@ async fn support_log_verifies_and_tampering_is_caught() {
     let report = check_support_log(&cut[..], &key, &Default::default());
     assert_eq!(report.failures[0].step, "11.1");
     ini.ts.running.stop().await;
-}
-
-/// A record of `entries` for proposal `id`'s log, signed with the board
-/// key (what a dishonest server could serve).
-fn resign(ini: &Ini, id: &str, entries: &[psephos_board::Entry]) -> Vec<u8> {
-    use psephos_board::record::RecordWriter;
-    use psephos_board::{Checkpoint, ElectionId, LogEntry, MerkleTree};
-    let key =
-        psephos_server::app::load_or_create_key(&ini.ts.dir.path().join("board.key")).unwrap();
-    let election = ElectionId(psephos_crypto::record::support::log_id(id));
-    let mut w = RecordWriter::new(Vec::new(), election, entries.len() as u64).unwrap();
-    let mut tree = MerkleTree::new();
-    for (i, e) in entries.iter().enumerate() {
-        let le = LogEntry {
-            index: i as u64,
-            entry: e.clone(),
-        };
-        w.write_entry(&le).unwrap();
-        tree.push(le.leaf_hash());
-    }
-    let cp = Checkpoint {
-        election,
-        size: entries.len() as u64,
-        root: tree.root(),
-        time: 1,
-    }
-    .sign(&key);
-    w.write_checkpoint(&cp).unwrap();
-    w.finish().unwrap()
 }

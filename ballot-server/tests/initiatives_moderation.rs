@@ -171,13 +171,24 @@ async fn moderation(backend: Backend) {
     };
     support(1).await.ok();
     support(2).await.ok();
-    ini.post(
-        &format!("{page}/comments"),
-        json!({"body": "hm"}),
-        Some(&s[3]),
-    )
-    .await
-    .ok();
+    let c = ini
+        .post(
+            &format!("{page}/comments"),
+            json!({"body": "hm"}),
+            Some(&s[3]),
+        )
+        .await
+        .ok();
+    // A comment is hidden once; the first reason stays (§3.4).
+    let hide_c = format!("{o}/comments/{}/hide", c["id"].as_str().unwrap());
+    officer(hide_c.clone(), json!({"reason": "spam"}))
+        .await
+        .ok();
+    let r = officer(hide_c, json!({"reason": "again"})).await;
+    assert_eq!((r.status, r.code()), (409, "comment.hidden"));
+    let listed = ini.get(&format!("{page}/comments"), None).await.ok();
+    assert_eq!(listed[0]["hidden"]["reason"], "spam");
+    assert!(listed[0].get("body").is_none());
     let before = ini.log_record(&id).await;
     let h = officer(format!("{o}/hide"), json!({"reason": "defamatory"}))
         .await

@@ -6,7 +6,7 @@
 //! text or liveness takes the main proposal's lock first (lock order:
 //! main, then alternative), so the freeze sees a settled set.
 
-use psephos_crypto::record::support::SupportState;
+use psephos_crypto::record::support::{option_trailer, SupportState};
 use serde::{Deserialize, Serialize};
 
 use super::model::{ProposalDoc, ProposalInput, ProposalState, VersionText};
@@ -35,15 +35,6 @@ fn invalid(m: impl Into<String>) -> ServerError {
 
 fn closed(m: impl Into<String>) -> ServerError {
     ServerError::conflict("alternative.closed", m)
-}
-
-/// The option trailer of one option's section (§7.1), the counterpart of
-/// the `yes_no` binding trailer.
-pub fn option_trailer(proposal: &str, version: u64, text_hash: &[u8; 32]) -> String {
-    format!(
-        "\n\n---\npsephos-initiative-option: {proposal} v{version} sha256:{}\n",
-        hex::encode(text_hash)
-    )
 }
 
 /// The description of a `systemic_consensus` or `ranked` question (§7.1):

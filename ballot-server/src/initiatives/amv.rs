@@ -224,7 +224,7 @@ impl App {
             amv_view(&state).ok_or_else(not_frozen)
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result
     }
 }

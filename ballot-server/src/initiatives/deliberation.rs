@@ -111,18 +111,18 @@ impl App {
         // An alternative's new version is admitted under its main
         // proposal's lock, before its own (§7.1).
         let main = match (&reject, &doc.input.alternative_to) {
-            (None, Some(m)) => Some((m.clone(), self.lock_log(m).await?)),
+            (None, Some(m)) => Some(self.lock_log(m).await?),
             _ => None,
         };
         let result = match &main {
-            Some((_, (_, ms))) if ms.is_frozen() => Err(ServerError::conflict(
+            Some((_, ms)) if ms.is_frozen() => Err(ServerError::conflict(
                 "proposal.frozen",
                 "the main proposal is frozen, and its alternatives with it",
             )),
             _ => self.decide_locked(id, aid, reject).await,
         };
-        if let Some((m, (lock, state))) = main {
-            self.unlock_log(&m, lock, state).await;
+        if let Some((lock, state)) = main {
+            self.unlock_log(lock, state).await;
         }
         result
     }
@@ -207,6 +207,9 @@ impl App {
                     Ok(())
                 })
                 .await?;
+                // The version entry is durable: tell the supporters of
+                // older versions, without waiting for SMTP (§5.3).
+                self.notify_new_version(id, n, super::notify::stale_supporters(&state));
                 a.state = AmendmentState::Accepted;
                 a.made_version = Some(n);
             }
@@ -216,7 +219,7 @@ impl App {
             Ok(a)
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result
     }
 
@@ -262,7 +265,8 @@ impl App {
             .collect())
     }
 
-    /// Officers hide a comment with a public reason; it stays stored.
+    /// Officers hide a comment with a public reason; it stays stored. Each
+    /// comment is hidden once (`comment.hidden`, 409; §3.4).
     pub async fn hide_comment(&self, id: &str, cid: &str, reason: String) -> Result<Comment> {
         reason_ok(&reason)?;
         for _ in 0..CAS_ATTEMPTS {
@@ -275,12 +279,16 @@ impl App {
                     ))
                 }
             };
-            if c.hidden.is_none() {
-                c.hidden = Some(Hidden {
-                    reason: reason.clone(),
-                    at: crate::now(),
-                });
+            if c.hidden.is_some() {
+                return Err(ServerError::conflict(
+                    "comment.hidden",
+                    "the officers hid this comment already; the first reason stays",
+                ));
             }
+            c.hidden = Some(Hidden {
+                reason: reason.clone(),
+                at: crate::now(),
+            });
             if self.initiatives.update(COMMENT, cid, v, &c).await? {
                 c.body = None;
                 return Ok(c);

@@ -13,6 +13,9 @@ use crate::app::App;
 use crate::error::{Result, ServerError};
 use crate::store::RoundLock;
 
+/// The cached state of a log, held with the proposal's lock.
+pub(crate) type LogGuard = tokio::sync::OwnedRwLockWriteGuard<SupportState>;
+
 /// The name of a proposal's lock (the round locks of server-api.md §4).
 fn lock_name(id: &str) -> String {
     format!("initiative:{id}")
@@ -52,10 +55,19 @@ pub fn frozen_view(state: &SupportState) -> Option<FrozenView> {
 }
 
 impl App {
-    /// Replays the board's entries past `state.size` into `state`.
+    /// Replays the board's entries past `state.size` into `state` (the
+    /// cache of §5.3). A state longer than the board (a store restored
+    /// from an older copy) is dropped and the log replayed from index 0.
     async fn catch_up(&self, id: &str, state: &mut SupportState) -> Result<()> {
         let board = board_id(id);
         let size = self.board.size(board).await?;
+        if state.size > size {
+            tracing::warn!(
+                proposal = id,
+                "support-log cache ahead of the board: replaying"
+            );
+            *state = SupportState::default();
+        }
         while state.size < size {
             let page = self.board.entries(board, state.size, 1000).await?;
             if page.is_empty() {
@@ -75,20 +87,30 @@ impl App {
         Ok(())
     }
 
-    /// Applies `f` to the log's state as of now, without the lock (reads).
+    /// Applies `f` to the log's state as of now, without the proposal's
+    /// lock (reads): the cached state if it has the board's size, else the
+    /// cache brought up to it first. Waits while a lock holder of this
+    /// process changes the state; never replays what is cached.
     pub async fn with_log<T>(&self, id: &str, f: impl FnOnce(&SupportState) -> T) -> Result<T> {
-        let mut state = self.initiatives.take_log(id);
-        let r = self.catch_up(id, &mut state).await;
-        let out = r.map(|_| f(&state));
-        self.initiatives.put_log(id, state);
-        out
+        let slot = self.initiatives.log_slot(id);
+        let size = self.board.size(board_id(id)).await?;
+        {
+            let state = slot.read().await;
+            if state.size == size {
+                return Ok(f(&state));
+            }
+        }
+        let mut state = slot.write().await;
+        self.catch_up(id, &mut state).await?;
+        Ok(f(&state))
     }
 
     /// Takes the proposal's exclusive lock and the log's state under it,
-    /// first completing a freeze a crash cut short (§5.3, §7.1).
-    pub(crate) async fn lock_log(&self, id: &str) -> Result<(RoundLock, SupportState)> {
+    /// first completing a freeze a crash cut short (§5.3, §7.1). Lock
+    /// order: the proposal's lock, then its cached state.
+    pub(crate) async fn lock_log(&self, id: &str) -> Result<(RoundLock, LogGuard)> {
         let lock = self.store.lock_exclusive(&lock_name(id)).await?;
-        let mut state = self.initiatives.take_log(id);
+        let mut state = self.initiatives.log_slot(id).write_owned().await;
         let ready = async {
             self.catch_up(id, &mut state).await?;
             self.repair(id, &mut state).await
@@ -97,6 +119,7 @@ impl App {
         match ready {
             Ok(()) => Ok((lock, state)),
             Err(e) => {
+                drop(state);
                 lock.release().await;
                 Err(e)
             }
@@ -116,9 +139,9 @@ impl App {
         Ok(())
     }
 
-    /// Gives the lock back and caches the state.
-    pub(crate) async fn unlock_log(&self, id: &str, lock: RoundLock, state: SupportState) {
-        self.initiatives.put_log(id, state);
+    /// Gives the lock back; the state stays cached.
+    pub(crate) async fn unlock_log(&self, lock: RoundLock, state: LogGuard) {
+        drop(state);
         lock.release().await;
     }
 
@@ -187,7 +210,7 @@ impl App {
             _ => Ok(()),
         };
         let view = self.support_view(id, &state);
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         let (receipt, froze) = result?;
         finish?;
         self.mail_receipt(member, id, "support", &receipt).await;
@@ -245,6 +268,7 @@ impl App {
                 format!("version {version} is not the current version {cur}"),
             ));
         }
+        self.admit_supporter(id, member, state).await?;
         let add = SupportEntry::Add(Add {
             member: member.to_string(),
             version,
@@ -302,7 +326,7 @@ impl App {
         }
         .await;
         let view = self.support_view(id, &state);
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         let receipt = result?;
         self.mail_receipt(member, id, "withdrawal", &receipt).await;
         Ok(SupportReceipt {

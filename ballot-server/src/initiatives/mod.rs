@@ -12,6 +12,8 @@
 //! | [`deliberation`] | amendments and comments (§3.3–§3.4) |
 //! | [`moderation`] | officers hiding proposals and amendments (§3.5) |
 //! | [`log`] | the support log: supports, withdrawals, freeze (§5) |
+//! | [`roll`] | members who join after a log opened: `support.roll-add` (§5.2) |
+//! | [`notify`] | mails to supporters of an older version (§5.3) |
 //! | [`amv`] | the AMV draft, officers' actions, public state (§7) |
 //! | [`alternatives`] | competing alternatives and their AMV options (§7.1) |
 //! | [`routes`] | the route table of `/openapi.json` |
@@ -27,7 +29,9 @@ pub mod log;
 pub mod markdown;
 pub mod model;
 pub mod moderation;
+pub mod notify;
 pub mod proposals;
+pub mod roll;
 pub mod routes;
 pub mod store;
 
@@ -42,12 +46,17 @@ use serde::Serialize;
 use self::store::InitiativeStore;
 use crate::error::{ErrorClass, Result, ServerError};
 
+/// The replayed state of one support log, shared by its readers and the
+/// holder of the proposal's lock (§5.3).
+pub(crate) type LogSlot = Arc<tokio::sync::RwLock<SupportState>>;
+
 /// The initiatives' part of [`crate::app::App`].
 pub struct Initiatives {
     /// Roll, logins, sessions, documents.
     pub store: Arc<dyn InitiativeStore>,
-    /// Support-log states by proposal, as far as replayed.
-    logs: Mutex<HashMap<String, SupportState>>,
+    /// Support-log states by proposal, as far as replayed: the cache of
+    /// §5.3, kept by log size (`SupportState::size`).
+    logs: Mutex<HashMap<String, LogSlot>>,
 }
 
 impl Initiatives {
@@ -59,16 +68,17 @@ impl Initiatives {
         }
     }
 
-    /// Takes a cached log state out (a fresh one if none).
-    pub(crate) fn take_log(&self, id: &str) -> SupportState {
+    /// The cached state of a log (an empty one, replayed on first use,
+    /// if none).
+    pub(crate) fn log_slot(&self, id: &str) -> LogSlot {
         let mut m = self.logs.lock().unwrap_or_else(|e| e.into_inner());
-        m.remove(id).unwrap_or_default()
+        m.entry(id.to_string()).or_default().clone()
     }
 
-    /// Puts a log state back.
-    pub(crate) fn put_log(&self, id: &str, state: SupportState) {
-        let mut m = self.logs.lock().unwrap_or_else(|e| e.into_inner());
-        m.insert(id.to_string(), state);
+    /// Drops every cached log state: the next use of a log replays it from
+    /// the board (benchmarks compare the two; a lock holder keeps its own).
+    pub fn forget_logs(&self) {
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// A typed object with its version.

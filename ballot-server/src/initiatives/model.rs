@@ -197,7 +197,7 @@ pub fn check_text(title: &str, summary: &str, body: &str, max_body: usize) -> Re
 /// The start of the binding and option trailers' lines (§7.1); no line of a
 /// body may start with it, so the trailers a description carries are
 /// always the server's.
-const TRAILER_PREFIX: &str = "psephos-initiative";
+const TRAILER_PREFIX: &str = psephos_crypto::record::support::trailer::LINE_PREFIX;
 
 #[cfg(test)]
 mod trailer_tests {

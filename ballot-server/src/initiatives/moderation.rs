@@ -48,14 +48,14 @@ impl App {
         // An alternative: under its main proposal's lock first, so that
         // it is either in the freeze's options or hidden (§7.1).
         let main = match &doc.input.alternative_to {
-            Some(m) => Some((m.clone(), self.lock_log(m).await?)),
+            Some(m) => Some(self.lock_log(m).await?),
             None => None,
         };
         let (lock, state) = match self.lock_log(id).await {
             Ok(l) => l,
             Err(e) => {
-                if let Some((m, (l, s))) = main {
-                    self.unlock_log(&m, l, s).await;
+                if let Some((l, s)) = main {
+                    self.unlock_log(l, s).await;
                 }
                 return Err(e);
             }
@@ -78,9 +78,9 @@ impl App {
             .await
         }
         .await;
-        self.unlock_log(id, lock, state).await;
-        if let Some((m, (l, s))) = main {
-            self.unlock_log(&m, l, s).await;
+        self.unlock_log(lock, state).await;
+        if let Some((l, s)) = main {
+            self.unlock_log(l, s).await;
         }
         result?;
         self.proposal_view(id, None).await
@@ -117,7 +117,7 @@ impl App {
             Ok(amendment_view(&a))
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result
     }
 

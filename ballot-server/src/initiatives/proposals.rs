@@ -75,7 +75,9 @@ impl App {
         Err(contention())
     }
 
-    /// Replaces the member roll (§2.1); answers the number of members.
+    /// Replaces the member roll (§2.1), then adds the new members to the
+    /// roll of every support log that takes supports (§5.2); answers the
+    /// number of members.
     pub async fn import_member_roll(&self, csv: &str) -> Result<u64> {
         let members = parse_roll(csv).map_err(|e| {
             let mut err = ServerError::invalid(e.code(), e.to_string());
@@ -83,6 +85,8 @@ impl App {
             err
         })?;
         self.initiatives.store.replace_members(&members).await?;
+        let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
+        self.roll_add_to_logs(&ids).await?;
         Ok(members.len() as u64)
     }
 
@@ -170,7 +174,7 @@ impl App {
                 self.check_alternative(Some(id), &doc.input, None).await?;
                 let (lock, state) = self.lock_log(&main).await?;
                 let result = async {
-                    self.check_alternative(Some(id), &doc.input, Some(&state))
+                    self.check_alternative(Some(id), &doc.input, Some(&*state))
                         .await?;
                     let v1 = VersionText::new(id, 1, &doc.input);
                     self.check_group(&main, &v1).await?;
@@ -178,7 +182,7 @@ impl App {
                     self.publish_draft(id, doc).await
                 }
                 .await;
-                self.unlock_log(&main, lock, state).await;
+                self.unlock_log(lock, state).await;
                 result?;
             }
         }
@@ -248,7 +252,7 @@ impl App {
             .await
         }
         .await;
-        self.unlock_log(id, lock, state).await;
+        self.unlock_log(lock, state).await;
         result.map(|_| ())
     }
 

@@ -285,3 +285,61 @@ pub fn proposal(body: &str) -> Value {
 
 pub const BODY: &str = "# Proposal\n\nThe CC opens a call for a working group.\n\n\
                     - review the IT infrastructure\n- recommend tools\n";
+
+/// A record of `entries` for proposal `id`'s log, signed with the board
+/// key (what a dishonest server could serve).
+pub fn resign(ini: &Ini, id: &str, entries: &[psephos_board::Entry]) -> Vec<u8> {
+    use psephos_board::record::RecordWriter;
+    use psephos_board::{Checkpoint, ElectionId, LogEntry, MerkleTree};
+    let key =
+        psephos_server::app::load_or_create_key(&ini.ts.dir.path().join("board.key")).unwrap();
+    let election = ElectionId(psephos_crypto::record::support::log_id(id));
+    let mut w = RecordWriter::new(Vec::new(), election, entries.len() as u64).unwrap();
+    let mut tree = MerkleTree::new();
+    for (i, e) in entries.iter().enumerate() {
+        let le = LogEntry {
+            index: i as u64,
+            entry: e.clone(),
+        };
+        w.write_entry(&le).unwrap();
+        tree.push(le.leaf_hash());
+    }
+    let cp = Checkpoint {
+        election,
+        size: entries.len() as u64,
+        root: tree.root(),
+        time: 1,
+    }
+    .sign(&key);
+    w.write_checkpoint(&cp).unwrap();
+    w.finish().unwrap()
+}
+
+/// The entries of a log record file, in index order.
+pub fn record_entries(record: &[u8]) -> Vec<psephos_board::Entry> {
+    String::from_utf8(record.to_vec())
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<psephos_board::LogEntry>(l).ok())
+        .map(|le| le.entry)
+        .collect()
+}
+
+impl Ini {
+    /// `member` drafts and publishes `input`; the proposal's id.
+    pub async fn publish(&self, s: &Session, input: Value) -> String {
+        let v = self
+            .post("/initiatives/proposals", input, Some(s))
+            .await
+            .ok();
+        let id = v["id"].as_str().unwrap().to_string();
+        self.post(
+            &format!("/initiatives/proposals/{id}/publish"),
+            json!({}),
+            Some(s),
+        )
+        .await
+        .ok();
+        id
+    }
+}

@@ -5,7 +5,7 @@
 //! One implementation for both.
 //!
 //! The entry types and their encoding are here; [`SupportState`] is in
-//! `state`.
+//! `state`, the AMV description's trailers (§7.1) in [`trailer`].
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,10 @@ use crate::encoding;
 mod state;
 #[cfg(test)]
 mod tests;
+pub mod trailer;
 
 pub use state::SupportState;
+pub use trailer::{binding_trailer, option_trailer, Trailer, TrailerKind};
 
 /// Label of the support log id (§5.1).
 pub const LOG_LABEL: &[u8] = b"psephos-support-log-v1\0";
@@ -34,6 +36,8 @@ pub mod kind {
     pub const OPEN: &str = "support.open";
     /// `support.roll`.
     pub const ROLL: &str = "support.roll";
+    /// `support.roll-add`: members who joined after the log opened.
+    pub const ROLL_ADD: &str = "support.roll-add";
     /// `support.version`.
     pub const VERSION: &str = "support.version";
     /// `support.add`.
@@ -194,6 +198,18 @@ pub struct RollPart {
     pub members: Vec<String>,
 }
 
+/// `support.roll-add`: member ids added to the log's roll after it opened
+/// (§5.2): strictly ascending, 1 to [`ROLL_PART`] of them, none on the
+/// log's roll before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollAdd {
+    /// Member ids, strictly ascending.
+    pub members: Vec<String>,
+    /// When.
+    pub at: u64,
+}
+
 /// `support.version`: version `version` with its text hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -300,6 +316,8 @@ pub enum SupportEntry {
     Open(Open),
     /// `support.roll`.
     Roll(RollPart),
+    /// `support.roll-add`.
+    RollAdd(RollAdd),
     /// `support.version`.
     Version(VersionEntry),
     /// `support.add`.
@@ -333,6 +351,7 @@ impl SupportEntry {
         match self {
             SupportEntry::Open(_) => kind::OPEN,
             SupportEntry::Roll(_) => kind::ROLL,
+            SupportEntry::RollAdd(_) => kind::ROLL_ADD,
             SupportEntry::Version(_) => kind::VERSION,
             SupportEntry::Add(_) => kind::ADD,
             SupportEntry::Withdraw(_) => kind::WITHDRAW,
@@ -347,6 +366,7 @@ impl SupportEntry {
         let r = match self {
             SupportEntry::Open(v) => serde_json::to_vec(v),
             SupportEntry::Roll(v) => serde_json::to_vec(v),
+            SupportEntry::RollAdd(v) => serde_json::to_vec(v),
             SupportEntry::Version(v) => serde_json::to_vec(v),
             SupportEntry::Add(v) => serde_json::to_vec(v),
             SupportEntry::Withdraw(v) => serde_json::to_vec(v),
@@ -363,6 +383,7 @@ impl SupportEntry {
         Ok(match kind {
             kind::OPEN => SupportEntry::Open(parse_canonical(payload)?),
             kind::ROLL => SupportEntry::Roll(parse_canonical(payload)?),
+            kind::ROLL_ADD => SupportEntry::RollAdd(parse_canonical(payload)?),
             kind::VERSION => SupportEntry::Version(parse_canonical(payload)?),
             kind::ADD => SupportEntry::Add(parse_canonical(payload)?),
             kind::WITHDRAW => SupportEntry::Withdraw(parse_canonical(payload)?),
@@ -385,10 +406,22 @@ pub fn roll_parts(ids: &[String]) -> Vec<RollPart> {
         .collect()
 }
 
-/// The binding trailer an AMV question description ends with (§7.1).
-pub fn binding_trailer(proposal: &str, version: u64, text_hash: &[u8; 32]) -> String {
-    format!(
-        "\n\n---\npsephos-initiative: {proposal} v{version} sha256:{}\n",
-        hex::encode(text_hash)
-    )
+/// The `support.roll-add` entries that bring `roll` (the log's roll so far)
+/// up to date with the member ids `ids` (§5.2): the ids not on it, sorted
+/// and deduplicated, at most [`ROLL_PART`] per entry. Empty when nothing
+/// is new.
+pub fn roll_adds<'a>(
+    roll: &std::collections::BTreeSet<String>,
+    ids: impl IntoIterator<Item = &'a str>,
+    at: u64,
+) -> Vec<RollAdd> {
+    let new: std::collections::BTreeSet<&str> =
+        ids.into_iter().filter(|i| !roll.contains(*i)).collect();
+    let new: Vec<String> = new.into_iter().map(str::to_string).collect();
+    new.chunks(ROLL_PART)
+        .map(|c| RollAdd {
+            members: c.to_vec(),
+            at,
+        })
+        .collect()
 }

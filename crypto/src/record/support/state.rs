@@ -1,11 +1,13 @@
 //! [`SupportState`]: replaying a support log with the counting rule
-//! (spec `initiatives.md` §5.3; verification.md 11.2–11.7).
+//! (spec `initiatives.md` §5.3; verification.md 11.2–11.7). The log's roll
+//! is the snapshot of `support.roll`, grown by `support.roll-add` (§5.2);
+//! `required` stays the one `support.open` fixed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    err, member_id_ok, Amv, Freeze, Officer, Open, Result, RollHasher, SupportEntry, SupportError,
-    ROLL_PART,
+    err, member_id_ok, Amv, Freeze, Officer, Open, Result, RollAdd, RollHasher, SupportEntry,
+    SupportError, ROLL_PART,
 };
 use crate::ballot::SPEC_VERSION;
 
@@ -26,8 +28,10 @@ pub struct SupportState {
     hasher: Option<RollHasher>,
     /// `support.open`, once read.
     pub open: Option<Open>,
-    /// The roll snapshot.
+    /// The log's roll so far: the snapshot, then every `support.roll-add`.
     pub roll: BTreeSet<String>,
+    /// Member ids added by `support.roll-add` entries.
+    pub roll_added: u64,
     /// Text hashes of versions 1, 2, …
     pub versions: Vec<[u8; 32]>,
     /// Each member's standing support (the version), if any.
@@ -53,6 +57,7 @@ impl Default for SupportState {
             hasher: None,
             open: None,
             roll: BTreeSet::new(),
+            roll_added: 0,
             versions: Vec::new(),
             standing: BTreeMap::new(),
             seq: BTreeMap::new(),
@@ -117,7 +122,7 @@ impl SupportState {
         if !self.roll.contains(member) {
             return Err(err(
                 "member.unknown",
-                format!("member {member:?} is not on the log's roll"),
+                format!("member {member:?} is not on the log's roll so far"),
             ));
         }
         if seq != self.next_seq(member) {
@@ -128,6 +133,34 @@ impl SupportState {
                     self.next_seq(member)
                 ),
             ));
+        }
+        Ok(())
+    }
+
+    /// A `support.roll-add` (§5.2): 1 to [`ROLL_PART`] valid ids, strictly
+    /// ascending, none on the log's roll so far.
+    fn check_roll_add(&self, r: &RollAdd) -> Result<()> {
+        if r.members.is_empty() || r.members.len() > ROLL_PART {
+            return Err(err(
+                "support.roll_add",
+                format!("{} ids, not 1 to {ROLL_PART}", r.members.len()),
+            ));
+        }
+        let mut last: Option<&String> = None;
+        for m in &r.members {
+            if !member_id_ok(m) || last.is_some_and(|l| l >= m) {
+                return Err(err(
+                    "support.roll_add",
+                    format!("id {m:?} invalid or not ascending"),
+                ));
+            }
+            if self.roll.contains(m) {
+                return Err(err(
+                    "support.roll_add",
+                    format!("{m:?} is on the log's roll already"),
+                ));
+            }
+            last = Some(m);
         }
         Ok(())
     }
@@ -192,6 +225,7 @@ impl SupportState {
                 }
                 Ok(())
             }
+            (Phase::Open, SupportEntry::RollAdd(r)) => self.check_roll_add(r),
             (Phase::Open, SupportEntry::Add(a)) => {
                 self.check_member(&a.member, a.seq)?;
                 let cur = self.current_version();
@@ -274,6 +308,10 @@ impl SupportState {
                 self.phase = Phase::Roll {
                     next_part: p.part + 1,
                 };
+            }
+            SupportEntry::RollAdd(r) => {
+                self.roll.extend(r.members.iter().cloned());
+                self.roll_added += r.members.len() as u64;
             }
             SupportEntry::Version(v) => {
                 self.versions.push(v.text_hash);

@@ -12,12 +12,21 @@ use psephos_board::record::RecordReader;
 use psephos_board::{BoardPublicKey, Entry};
 use psephos_crypto::record::manifest::{Question, QuestionKind};
 use psephos_crypto::record::support::{
-    binding_trailer, log_id, OfficerAction, SupportEntry, SupportError, SupportState,
+    log_id, OfficerAction, SupportEntry, SupportError, SupportState, Trailer,
 };
 use psephos_crypto::record::Manifest;
 use serde::Serialize;
 
 use crate::report::Failure;
+
+#[cfg(feature = "net")]
+mod cli;
+mod text;
+
+#[cfg(feature = "net")]
+pub use cli::fetch_log;
+#[cfg(feature = "cli")]
+pub use cli::{run_cli, SupportArgs};
 
 /// Largest support-log entry read (a roll part of 5,000 long ids fits).
 pub const MAX_ENTRY: usize = 4 << 20;
@@ -36,9 +45,10 @@ pub struct SupportOptions {
 pub struct MemberEntry {
     /// Log index.
     pub index: u64,
-    /// `support.add` or `support.withdraw`.
+    /// `support.add`, `support.withdraw`, or `support.roll-add` (the
+    /// member joined the log's roll there).
     pub kind: String,
-    /// Version named.
+    /// Version named (0 for a `support.roll-add`).
     pub version: u64,
     /// Time recorded.
     pub at: u64,
@@ -66,8 +76,10 @@ pub struct SupportReport {
     pub proposal: Option<String>,
     /// Entries read.
     pub size: u64,
-    /// Members on the roll snapshot.
+    /// Members on the roll snapshot the log opened with.
     pub roll_size: u64,
+    /// Members added to the log's roll since (`support.roll-add`).
+    pub roll_added: u64,
     /// Supporters required.
     pub required: u64,
     /// Supporters counted (of the frozen version, else the current one).
@@ -92,7 +104,7 @@ pub struct SupportReport {
 /// The version and hex text hash an option trailer of a
 /// `systemic_consensus` or `ranked` question binds to `proposal`, if the
 /// question has an option `proposal` and its description such a trailer
-/// (initiatives.md §7.1).
+/// (initiatives.md §7.1, read by `support::trailer`, the writer's own code).
 fn option_binding(q: &Question, proposal: &str) -> Option<(u64, String)> {
     let kind_ok = matches!(
         q.kind,
@@ -101,21 +113,10 @@ fn option_binding(q: &Question, proposal: &str) -> Option<(u64, String)> {
     if !kind_ok || !q.options.iter().any(|o| o.id == proposal) {
         return None;
     }
-    let marker = format!("\n\n---\npsephos-initiative-option: {proposal} v");
-    q.description.values().find_map(|d| {
-        let rest = &d[d.find(&marker)? + marker.len()..];
-        let (version, rest) = rest.split_once(" sha256:")?;
-        let hash = rest.get(..64)?;
-        let ok = version.bytes().all(|b| b.is_ascii_digit())
-            && hash
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-            && rest[64..].starts_with('\n');
-        if !ok {
-            return None;
-        }
-        Some((version.parse().ok()?, hash.to_string()))
-    })
+    q.description
+        .values()
+        .find_map(|d| Trailer::option_of(d, proposal))
+        .map(|t| (t.version, hex::encode(t.text_hash)))
 }
 
 /// 11.8: the manifest carries the frozen text's hash, as the `yes_no`
@@ -135,11 +136,13 @@ fn check_binding(
     let bound = m.questions.iter().find_map(|q| option_binding(q, p));
     match (&state.freeze, bound) {
         (Some((f, _)), bound) => {
-            let trailer = binding_trailer(p, f.version, &f.text_hash);
-            let as_yes_no = m
-                .questions
-                .iter()
-                .any(|q| q.description.values().any(|d| d.ends_with(&trailer)));
+            let as_yes_no = m.questions.iter().any(|q| {
+                q.description.values().any(|d| {
+                    Trailer::binding_at_end(d).is_some_and(|t| {
+                        t.proposal == *p && t.version == f.version && t.text_hash == f.text_hash
+                    })
+                })
+            });
             if !as_yes_no && bound != Some((f.version, hex::encode(f.text_hash))) {
                 failures.push(simple(
                     "11.8",
@@ -181,7 +184,7 @@ fn check_binding(
 fn step_of(code: &str, state: &SupportState) -> &'static str {
     match code {
         _ if state.open.is_none() => "11.2",
-        "support.roll_hash" => "11.3",
+        "support.roll_hash" | "support.roll_add" => "11.3",
         "support.order" if state.versions.is_empty() => "11.3",
         "member.unknown"
         | "support.seq"
@@ -262,6 +265,10 @@ fn note_member(e: &SupportEntry, index: u64, who: Option<&str>, out: &mut Vec<Me
     let (kind, m, version, at) = match e {
         SupportEntry::Add(a) => ("support.add", &a.member, a.version, a.at),
         SupportEntry::Withdraw(w) => ("support.withdraw", &w.member, w.version, w.at),
+        SupportEntry::RollAdd(r) => match who.and_then(|w| r.members.iter().find(|m| *m == w)) {
+            Some(m) => ("support.roll-add", m, 0, r.at),
+            None => return,
+        },
         _ => return,
     };
     if Some(m.as_str()) == who {
@@ -339,7 +346,8 @@ fn finish(
         valid: failures.is_empty(),
         proposal,
         size: state.size,
-        roll_size: state.roll.len() as u64,
+        roll_size: state.open.as_ref().map_or(0, |o| o.roll_size),
+        roll_added: state.roll_added,
         required: state.required(),
         count: state.counts.get(&version).copied().unwrap_or(0),
         version,
@@ -372,198 +380,4 @@ pub fn manifest_from(bytes: &[u8]) -> Result<Manifest, String> {
         return Err("the record's first entry is not index 0".into());
     }
     Manifest::parse(line.entry.payload()).map_err(|e| e.to_string())
-}
-
-impl SupportReport {
-    /// The report for people: each check with ✓ or its failures.
-    pub fn to_text(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        let p = self.proposal.as_deref().unwrap_or("?");
-        let _ = writeln!(
-            s,
-            "support log of {p}: {} entries, roll of {}",
-            self.size, self.roll_size
-        );
-        for (step, what) in [
-            ("11.1", "record, roots and checkpoint signatures"),
-            ("11.2", "support.open and log id"),
-            ("11.3", "roll snapshot"),
-            ("11.4", "entries canonical and in order"),
-            ("11.5", "supporters on the roll, seq, versions"),
-            ("11.6", "count, no member twice"),
-            ("11.7", "threshold and freeze"),
-            ("11.8", "AMV manifest carries the frozen text's hash"),
-            ("11.9", "AMV deadline and officers"),
-        ] {
-            let fs: Vec<&Failure> = self.failures.iter().filter(|f| f.step == step).collect();
-            if step == "11.8" && !self.manifest_checked {
-                let _ = writeln!(s, "- {step} {what}: not checked (no --manifest)");
-            } else if fs.is_empty() {
-                let _ = writeln!(s, "✓ {step} {what}");
-            }
-            for f in fs {
-                let at = f
-                    .index
-                    .map(|i| format!(" at index {i}"))
-                    .unwrap_or_default();
-                let code = f
-                    .code
-                    .as_deref()
-                    .map(|c| format!(" [{c}]"))
-                    .unwrap_or_default();
-                let _ = writeln!(s, "✗ {step} {what}{at}{code}: {}", f.message);
-            }
-        }
-        let _ = writeln!(
-            s,
-            "supporters of version {}: {} of {} required",
-            self.version, self.count, self.required
-        );
-        if let Some((v, h, i)) = &self.frozen {
-            let _ = writeln!(
-                s,
-                "frozen at version {v} (text sha256 {h}) by the support at index {i}"
-            );
-        }
-        if let Some(o) = &self.officers {
-            let _ = writeln!(
-                s,
-                "AMV round {}: officers' deadline {}, action {}{}",
-                o.round,
-                o.deadline,
-                o.action,
-                if o.in_time { " (in time)" } else { "" }
-            );
-        }
-        if let Some(v) = self.alternative_bound {
-            let _ = writeln!(
-                s,
-                "the AMV manifest carries version {v} of this unfrozen proposal as an alternative"
-            );
-        }
-        for e in &self.member_entries {
-            let _ = writeln!(
-                s,
-                "  {} {} version {} at {}",
-                e.index, e.kind, e.version, e.at
-            );
-        }
-        let _ = writeln!(
-            s,
-            "{}",
-            if self.valid {
-                "support log valid"
-            } else {
-                "support log INVALID"
-            }
-        );
-        s
-    }
-}
-
-/// Fetches a proposal's log record and the server's board key from
-/// `http://HOST:PORT/api/v1/initiatives/proposals/P` (the key is the
-/// server's word: pass the key you trust instead where you have it).
-#[cfg(feature = "net")]
-pub fn fetch_log(url: &str) -> Result<(Vec<u8>, String), String> {
-    let base = url.trim_end_matches('/');
-    let root = base
-        .find("/api/v1/")
-        .map(|i| &base[..i])
-        .ok_or("not a proposal URL")?;
-    let http = reqwest::blocking::Client::new();
-    let get = |u: String| -> Result<Vec<u8>, String> {
-        let r = http.get(&u).send().map_err(|e| e.to_string())?;
-        if !r.status().is_success() {
-            return Err(format!("{u}: HTTP {}", r.status()));
-        }
-        r.bytes().map(|b| b.to_vec()).map_err(|e| e.to_string())
-    };
-    let record = get(format!("{base}/log/record"))?;
-    let health: serde_json::Value =
-        serde_json::from_slice(&get(format!("{root}/healthz"))?).map_err(|e| e.to_string())?;
-    let key = health["board_key"]
-        .as_str()
-        .ok_or("no board_key in /healthz")?
-        .to_string();
-    Ok((record, key))
-}
-
-/// `psephos-verify support` arguments.
-#[cfg(feature = "cli")]
-#[derive(clap::Args, Debug)]
-pub struct SupportArgs {
-    /// The support log's record file, or the proposal on a server:
-    /// `http://HOST:PORT/api/v1/initiatives/proposals/P`.
-    pub log: String,
-    /// The board's public key (hex); from a URL, `/healthz` gives it if absent.
-    #[arg(long)]
-    pub board_key: Option<String>,
-    /// The AMV manifest (exact bytes), or an election record (check 11.8).
-    #[arg(long)]
-    pub manifest: Option<std::path::PathBuf>,
-    /// List this member's entries.
-    #[arg(long)]
-    pub member: Option<String>,
-}
-
-/// Runs `psephos-verify support`; the exit code (0 valid, 1 invalid, 2 unreadable).
-#[cfg(feature = "cli")]
-pub fn run_cli(a: &SupportArgs, json: bool) -> u8 {
-    let unreadable = |m: String| {
-        eprintln!("psephos-verify: {m}");
-        2
-    };
-    let (bytes, served_key) = if crate::url::is_url(&a.log) {
-        match fetch_log(&a.log) {
-            Ok((b, k)) => (b, Some(k)),
-            Err(e) => return unreadable(e),
-        }
-    } else {
-        match std::fs::read(&a.log) {
-            Ok(b) => (b, None),
-            Err(e) => return unreadable(format!("{}: {e}", a.log)),
-        }
-    };
-    let Some(key_hex) = a.board_key.clone().or(served_key) else {
-        return unreadable("give --board-key (the server's /healthz shows it)".into());
-    };
-    let key = match hex::decode(&key_hex)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .map(BoardPublicKey)
-        .filter(|k| k.verifying_key().is_ok())
-    {
-        Some(k) => k,
-        _ => return unreadable("the board key is not a valid Ed25519 key in hex".into()),
-    };
-    let manifest = match &a.manifest {
-        None => None,
-        Some(p) => match std::fs::read(p)
-            .map_err(|e| e.to_string())
-            .and_then(|b| manifest_from(&b))
-        {
-            Ok(m) => Some(m),
-            Err(e) => return unreadable(format!("{}: {e}", p.display())),
-        },
-    };
-    let opts = SupportOptions {
-        manifest,
-        member: a.member.clone(),
-    };
-    let report = check_support_log(&bytes[..], &key, &opts);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        print!("{}", report.to_text());
-    }
-    if report.valid {
-        0
-    } else {
-        1
-    }
 }
