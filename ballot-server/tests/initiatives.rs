@@ -150,6 +150,19 @@ async fn full_flow(backend: Backend) {
         .await
         .ok();
     assert_eq!(w["support"]["count"], 0);
+    // The page tells a signed-in member their own standing, and no one else.
+    let mine = |i: usize| {
+        let (ini, s, page) = (&ini, &s, &page);
+        async move { ini.get(page, Some(&s[i])).await.ok()["viewer"].clone() }
+    };
+    assert_eq!(mine(1).await["standing"], Value::Null);
+    assert_eq!(sup(1, 2).await.ok()["support"]["count"], 1);
+    assert_eq!(mine(1).await["standing"], 2);
+    assert_eq!(mine(2).await["standing"], Value::Null);
+    assert!(ini.get(&page, None).await.ok().get("viewer").is_none());
+    ini.post(&format!("{page}/withdraw"), json!({}), Some(&s[1]))
+        .await
+        .ok();
     assert_eq!(
         ini.post(&format!("{page}/withdraw"), json!({}), Some(&s[1]))
             .await
@@ -164,8 +177,8 @@ async fn full_flow(backend: Backend) {
     // Each entry's receipt was mailed to its member.
     let mails = ini.mails_to("m2@example.org");
     let count = |what: &str| mails.iter().filter(|m| m.contains(what)).count();
-    assert_eq!(count("Subject: Receipt: your support of"), 2);
-    assert_eq!(count("Subject: Receipt: your withdrawal of"), 1);
+    assert_eq!(count("Subject: Receipt: your support of"), 3);
+    assert_eq!(count("Subject: Receipt: your withdrawal of"), 2);
     assert!(mails.iter().any(|m| m.contains("\"inclusion\"")));
 
     // Frozen: nothing more is accepted, and nothing recorded is lost.
@@ -186,6 +199,14 @@ async fn full_flow(backend: Backend) {
     let view = ini.get(&page, None).await.ok();
     assert_eq!(view["state"], "frozen");
     assert_eq!(view["support"]["count"], 3);
+    // The list shows the same progress.
+    let list = ini.get("/initiatives/proposals", None).await.ok();
+    let listed = list
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["id"] == view["id"]))
+        .expect("listed")
+        .clone();
+    assert_eq!(listed["support"], view["support"]);
     assert_eq!(view["frozen"]["version"], 2);
     assert_eq!(view["amv"]["state"], "awaiting_officers");
     let text_hash = view["frozen"]["text_hash"].as_str().unwrap().to_string();
@@ -248,7 +269,16 @@ async fn full_flow(backend: Backend) {
             .iter()
             .map(|e| e.kind.as_str())
             .collect();
-        assert_eq!(kinds, ["support.add", "support.withdraw", "support.add"]);
+        assert_eq!(
+            kinds,
+            [
+                "support.add",
+                "support.withdraw",
+                "support.add",
+                "support.withdraw",
+                "support.add"
+            ]
+        );
     } else {
         vote_the_amv(&ini, &id, &round, &status, &text_hash).await;
     }

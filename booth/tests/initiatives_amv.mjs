@@ -83,6 +83,13 @@ export async function officerSchedules(ctx) {
   check((await hidden.textContent()).includes('Off topic') && !(await hidden.textContent()).includes('boat'), 'the list shows the hidden proposal with its reason, without its text');
   await axe(a, 'initiatives list, frozen and hidden');
   await shot(a, 'initiatives-list');
+  // The hidden proposal's own page: its reason and still its deliberation
+  // (amendments and comments stay listed, initiatives.md §3.5), no text.
+  await a.goto(`${srv.url}/initiatives/${id2}`);
+  await a.locator('#hidden-note').waitFor();
+  check(await a.locator('#comments-title').count() === 1 && await a.locator('#comment-body').count() === 0, 'a hidden proposal lists its comments and takes none');
+  check(!(await a.locator('#content').textContent()).includes('boat'), 'a hidden proposal\'s page withholds its text');
+  await axe(a, 'initiative page, hidden');
   await a.goto(`${srv.url}/initiatives/${id}`);
   await a.locator('#amv-booth').waitFor();
   check(/scheduled by the officers/.test(await a.locator('#amv-state').textContent()), 'the page shows the scheduling');

@@ -489,6 +489,19 @@ pub struct ProposalView {
     pub frozen: Option<FrozenView>,
     /// The AMV.
     pub amv: Option<AmvView>,
+    /// The signed-in member looking at the page, and the version they
+    /// stand behind (§6); absent without a member session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewer: Option<ViewerView>,
+}
+
+/// The signed-in member's own standing on a proposal (§6).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ViewerView {
+    /// Their member id.
+    pub member: String,
+    /// The version their standing support names, if any (§5.3).
+    pub standing: Option<u64>,
 }
 
 /// The answer to a support or a withdrawal.

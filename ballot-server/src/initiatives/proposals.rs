@@ -9,6 +9,7 @@ use psephos_trustee::roll::parse_roll;
 use super::markdown;
 use super::model::{
     ProposalDoc, ProposalInput, ProposalState, ProposalView, Settings, VersionText, VersionView,
+    ViewerView,
 };
 use super::{contention, random_id, CAS_ATTEMPTS};
 use crate::app::App;
@@ -303,18 +304,23 @@ impl App {
         if doc.state == ProposalState::Draft && viewer != Some(doc.author.as_str()) {
             return Err(not_found(id));
         }
-        let (support, frozen, amv) = if doc.state == ProposalState::Draft {
-            (None, None, None)
+        let (support, frozen, amv, standing) = if doc.state == ProposalState::Draft {
+            (None, None, None, None)
         } else {
             self.with_log(id, |state| {
                 (
                     Some(self.support_view(id, state)),
                     super::log::frozen_view(state),
                     super::amv::amv_view(state),
+                    viewer.and_then(|m| state.standing.get(m).copied()),
                 )
             })
             .await?
         };
+        let viewer = viewer.map(|m| ViewerView {
+            member: m.to_string(),
+            standing,
+        });
         let alternatives = if doc.input.decision.has_alternatives()
             && doc.input.alternative_to.is_none()
             && doc.state != ProposalState::Draft
@@ -339,34 +345,46 @@ impl App {
             support,
             frozen,
             amv,
+            viewer,
         })
     }
 
-    /// Every published proposal, oldest first (summaries: no rendered body).
+    /// Every published proposal, oldest first (summaries: no rendered body),
+    /// each with its support progress (§6).
     pub async fn list_proposals(&self) -> Result<Vec<serde_json::Value>> {
         let docs: Vec<ProposalDoc> = self.initiatives.list(PROPOSAL, "").await?;
-        Ok(docs
-            .into_iter()
-            .filter(|d| d.state != ProposalState::Draft)
-            .map(|d| match d.hidden {
-                Some(h) => serde_json::json!({
-                    "id": d.id, "state": d.state, "version": d.version, "hidden": h,
-                    "log_id": hex::encode(log_id(&d.id)),
-                }),
-                None => {
-                    let mut v = serde_json::json!({
-                        "id": d.id, "title": d.input.title, "summary": d.input.summary,
-                        "area": d.input.area, "decision": d.input.decision,
-                        "state": d.state, "version": d.version,
-                        "log_id": hex::encode(log_id(&d.id)),
-                    });
-                    if let Some(m) = &d.input.alternative_to {
-                        v["alternative_to"] = serde_json::json!(m);
-                    }
-                    v
-                }
-            })
-            .collect())
+        let mut out = Vec::with_capacity(docs.len());
+        for d in docs.into_iter().filter(|d| d.state != ProposalState::Draft) {
+            let support = self
+                .with_log(&d.id, |state| self.support_view(&d.id, state))
+                .await?;
+            let mut v = list_item(d);
+            v["support"] = serde_json::json!(support);
+            out.push(v);
+        }
+        Ok(out)
+    }
+}
+
+/// A proposal as listed (§6), without its progress.
+fn list_item(d: ProposalDoc) -> serde_json::Value {
+    match d.hidden {
+        Some(h) => serde_json::json!({
+            "id": d.id, "state": d.state, "version": d.version, "hidden": h,
+            "log_id": hex::encode(log_id(&d.id)),
+        }),
+        None => {
+            let mut v = serde_json::json!({
+                "id": d.id, "title": d.input.title, "summary": d.input.summary,
+                "area": d.input.area, "decision": d.input.decision,
+                "state": d.state, "version": d.version,
+                "log_id": hex::encode(log_id(&d.id)),
+            });
+            if let Some(m) = &d.input.alternative_to {
+                v["alternative_to"] = serde_json::json!(m);
+            }
+            v
+        }
     }
 }
 

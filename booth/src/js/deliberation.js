@@ -41,7 +41,9 @@ export function diffSection(s, load) {
 
 function amendmentItem(a, s, act) {
   const mine = s.me && s.me.member === s.view.author;
-  const open = a.state === 'open' && s.view.state === 'deliberation' && !s.view.hidden;
+  // The author may still reject an open amendment of a hidden proposal,
+  // never accept one (initiatives.md §3.5).
+  const open = a.state === 'open' && s.view.state === 'deliberation';
   const reason = h('input', { type: 'text', id: `reject-reason-${a.id}`, value: s.forms[`reject-${a.id}`] || '', oninput: () => { s.forms[`reject-${a.id}`] = reason.value; } });
   return h('li', { class: 'card amendment', id: `amendment-${a.id}` },
     h('h3', {}, t('ini.amendment_head', { id: a.id, version: a.input ? a.input.version : '—', author: a.author })),
@@ -52,7 +54,7 @@ function amendmentItem(a, s, act) {
       a.input.summary ? h('p', {}, t('ini.field_summary'), ': ', a.input.summary) : null,
       h('details', {}, h('summary', {}, t('ini.amendment_text')), h('pre', { class: 'plain', tabindex: '0' }, a.input.body))],
     mine && open ? h('div', { class: 'actions' },
-      a.hidden ? null : h('button', { type: 'button', class: 'primary', id: `accept-${a.id}`, onclick: () => act('POST', `/amendments/${encodeURIComponent(a.id)}/accept`, undefined, 'ini.accepted') }, t('ini.accept')),
+      a.hidden || s.view.hidden ? null : h('button', { type: 'button', class: 'primary', id: `accept-${a.id}`, onclick: () => act('POST', `/amendments/${encodeURIComponent(a.id)}/accept`, undefined, 'ini.accepted') }, t('ini.accept')),
       h('div', { class: 'field' }, h('label', { for: reason.id }, t('ini.reject_reason')), reason),
       h('button', { type: 'button', id: `reject-${a.id}`, onclick: () => act('POST', `/amendments/${encodeURIComponent(a.id)}/reject`, { reason: reason.value }, 'ini.rejected') }, t('ini.reject'))) : null);
 }

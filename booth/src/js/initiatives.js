@@ -7,10 +7,9 @@ import { h, put } from './dom.js';
 import { initI18n, t, switcher, translatePage } from './i18n.js';
 import { loadSession, session, memberBox, errorText, progress, stateText, signinHref } from './member.js';
 
-const s = { list: [], views: {}, areas: {}, error: null };
+const s = { list: [], areas: {}, error: null };
 
 function card(p) {
-  const v = s.views[p.id];
   const href = `/initiatives/${encodeURIComponent(p.id)}`;
   const head = p.hidden
     ? h('h2', {}, h('a', { href }, t('ini.hidden_title', { id: p.id })))
@@ -23,7 +22,7 @@ function card(p) {
       p.alternative_to ? [h('dt', {}, t('ini.alternative_to')), h('dd', {}, h('a', { href: `/initiatives/${encodeURIComponent(p.alternative_to)}` }, p.alternative_to))] : null,
       h('dt', {}, t('ini.state')), h('dd', { class: 'state' }, stateText(p)),
       h('dt', {}, t('ini.version')), h('dd', {}, String(p.version))),
-    v && !p.alternative_to ? progress(`progress-${p.id}`, v.support) : null);
+    p.support && !p.alternative_to ? progress(`progress-${p.id}`, p.support) : null);
 }
 
 function render() {
@@ -45,9 +44,6 @@ async function start() {
     const [list, settings] = await Promise.all([getJson('/initiatives/proposals'), getJson('/initiatives/settings')]);
     s.list = list;
     s.areas = Object.fromEntries(settings.areas.map((a) => [a.id, a.title]));
-    // The list has no counts: each proposal's page gives its progress (§6).
-    const views = await Promise.all(list.map((p) => getJson(`/initiatives/proposals/${encodeURIComponent(p.id)}`).catch(() => null)));
-    s.views = Object.fromEntries(list.map((p, i) => [p.id, views[i]]));
   } catch (e) {
     s.error = errorText(e);
   }

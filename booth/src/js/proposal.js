@@ -41,8 +41,10 @@ async function load() {
   const before = s.view ? s.view.version : null;
   s.view = await getJson(base);
   const v = s.view;
-  if (v.state === 'draft' || v.hidden) return;
-  if (s.shown === null || before !== v.version) {
+  if (v.state === 'draft') return;
+  // A hidden proposal's texts are withheld (initiatives.md §3.5), but its
+  // amendments and comments stay listed, each with its own state.
+  if (!v.hidden && (s.shown === null || before !== v.version)) {
     s.forms.amBody = undefined;
     await loadVersion(v.version);
     s.diffFrom = Math.max(1, v.version - 1);
@@ -97,14 +99,22 @@ function amvPart(v) {
       r.state === 'published' ? h('a', { href: `/results/${rid}`, id: 'amv-results' }, t('ini.see_results')) : null) : null);
 }
 
+// The signed-in member's standing (§6 `viewer`) decides the buttons: no
+// support of a version they already support, no withdrawal without one.
+function supportActions(v) {
+  const standing = v.viewer ? v.viewer.standing : null;
+  return h('div', { class: 'actions' },
+    standing !== null ? h('p', { id: 'my-standing' }, t(standing === v.version ? 'ini.you_support' : 'ini.you_support_older', { version: standing, current: v.version })) : null,
+    standing !== v.version ? h('button', { type: 'button', class: 'primary', id: 'support', disabled: s.busy, onclick: () => act('POST', '/support', { version: v.version }, 'ini.supported') }, t('ini.support', { version: v.version })) : null,
+    standing !== null ? h('button', { type: 'button', id: 'withdraw', disabled: s.busy, onclick: () => act('POST', '/withdraw', undefined, 'ini.withdrawn') }, t('ini.withdraw')) : null);
+}
+
 function supportSection(v) {
   const alt = v.input && v.input.alternative_to;
   const open = v.state === 'deliberation' && !v.hidden && !alt;
   return h('section', { 'aria-labelledby': 'support-title', class: 'card' }, h('h2', { id: 'support-title' }, t('ini.support_title')),
     alt ? h('p', {}, t('ini.alternative_support')) : progress('support-progress', v.support),
-    open && s.me ? h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', id: 'support', disabled: s.busy, onclick: () => act('POST', '/support', { version: v.version }, 'ini.supported') }, t('ini.support', { version: v.version })),
-      h('button', { type: 'button', id: 'withdraw', disabled: s.busy, onclick: () => act('POST', '/withdraw', undefined, 'ini.withdrawn') }, t('ini.withdraw'))) : null,
+    open && s.me ? supportActions(v) : null,
     open && !s.me ? h('p', {}, h('a', { href: signinHref(), id: 'signin-to-support' }, t('ini.sign_in_to_support'))) : null,
     s.receipt ? h('p', { id: 'support-receipt' }, t('ini.receipt', { index: s.receipt.receipt.index })) : null,
     v.frozen ? h('p', { id: 'frozen', class: 'ok' }, t('ini.frozen', { version: v.frozen.version, n: v.frozen.count, index: v.frozen.at_index, at: when(v.frozen.at) })) : null,
@@ -153,7 +163,7 @@ function render() {
     facts(v),
     v.state === 'draft' ? [h('p', {}, t('ini.your_draft')), h('p', {}, h('a', { class: 'button primary', href: `/initiatives/new?draft=${encodeURIComponent(v.id)}` }, t('ini.edit_this_draft'))),
       v.html !== undefined ? h('div', { class: 'rendered card' }, renderedBody(v.html, 1)) : null]
-      : [supportSection(v), v.hidden ? null : [textSection(v), diffSection(s, loadDiff), amendmentsSection(s, act), commentsSection(s, act)], logSection(v)],
+      : [supportSection(v), v.hidden ? null : [textSection(v), diffSection(s, loadDiff)], amendmentsSection(s, act), commentsSection(s, act), logSection(v)],
     h('p', {}, h('a', { href: '/initiatives' }, t('ini.all_proposals'))));
 }
 
