@@ -7,9 +7,9 @@
 // (version 1, the public page and the support log). The preview is the
 // server's own rendering of the saved draft.
 import { getJson } from './api.js';
-import { h, put, focus, announce } from './dom.js';
+import { h, put } from './dom.js';
 import { initI18n, t, switcher, translatePage, lang, LANGUAGES } from './i18n.js';
-import { loadSession, session, send, errorText, memberBox, signinHref, DECISIONS } from './member.js';
+import { loadSession, session, send, errorText, memberBox, actions, signinHref, DECISIONS } from './member.js';
 import { renderedBody } from './safehtml.js';
 
 const s = {
@@ -35,19 +35,7 @@ async function save() {
   return v;
 }
 
-async function act(fn) {
-  s.busy = true; s.error = null; s.message = null;
-  render();
-  try {
-    s.message = await fn();
-  } catch (e) {
-    s.error = errorText(e);
-  }
-  s.busy = false;
-  render();
-  announce(s.error || s.message || '');
-  focus(document.getElementById(s.error ? 'compose-error' : 'compose-message'));
-}
+const act = actions(s, render, 'compose');
 
 function field(name, control, hint) {
   control.id = `p-${name}`;

@@ -3,7 +3,7 @@
 // never sees; the CSRF token of the session answer (`GET /members/me`) is
 // kept in memory only and sent as `X-CSRF-Token` on every POST and PUT.
 import { API, fail, getJson } from './api.js';
-import { h, put } from './dom.js';
+import { h, put, focus, announce } from './dom.js';
 import { t, lang } from './i18n.js';
 
 let me = null;
@@ -93,4 +93,26 @@ export function progress(id, support) {
 /** The state of a proposal in words. */
 export function stateText(v) {
   return v.hidden ? t('ini.state_hidden') : t(`ini.state_${v.state}`);
+}
+
+/**
+ * A page's action runner: `act(fn)` marks the page state `s` busy, runs
+ * `fn` (its result is the success message, a refusal the error text),
+ * re-renders, announces the outcome and focuses `#{prefix}-error` or
+ * `#{prefix}-message`.
+ */
+export function actions(s, render, prefix) {
+  return async (fn) => {
+    s.busy = true; s.error = null; s.message = null;
+    render();
+    try {
+      s.message = await fn();
+    } catch (e) {
+      s.error = errorText(e);
+    }
+    s.busy = false;
+    render();
+    announce(s.error || s.message || '');
+    focus(document.getElementById(s.error ? `${prefix}-error` : `${prefix}-message`));
+  };
 }

@@ -5,9 +5,9 @@
 // (`POST /members/session`). Without a link the member asks for a mail
 // and types the one-time code. The session is a cookie the page never
 // reads.
-import { h, put, focus, announce } from './dom.js';
+import { h, put } from './dom.js';
 import { initI18n, t, switcher, translatePage } from './i18n.js';
-import { loadSession, session, setSession, send, errorText, memberBox } from './member.js';
+import { loadSession, session, setSession, send, errorText, memberBox, actions } from './member.js';
 
 const s = { email: '', sent: false, error: null, message: null, busy: false };
 
@@ -17,19 +17,7 @@ function next() {
   return /^\/initiatives(\/[A-Za-z0-9_-]*)?(\?[A-Za-z0-9=&_-]*)?$/.test(n) ? n : '/initiatives';
 }
 
-async function act(fn) {
-  s.busy = true; s.error = null; s.message = null;
-  render();
-  try {
-    s.message = await fn();
-  } catch (e) {
-    s.error = errorText(e);
-  }
-  s.busy = false;
-  render();
-  announce(s.error || s.message || '');
-  focus(document.getElementById(s.error ? 'signin-error' : 'signin-message'));
-}
+const act = actions(s, render, 'signin');
 
 async function exchange(body) {
   const view = await send('POST', '/members/session', body);
