@@ -8,24 +8,11 @@ use proptest::prelude::*;
 use psephos_crypto::ballot::PlainAnswer;
 use psephos_crypto::questions::choices::{decode, encode, encode_all, same_vote, Choice};
 use psephos_crypto::questions::score::Unrated;
-use psephos_crypto::record::manifest::{OptionDef, Question, QuestionKind};
+use psephos_crypto::record::manifest::{Question, QuestionKind};
 use psephos_crypto::results::{Majority, YesNoRules};
 
 fn question(id: &str, options: &[&str], kind: QuestionKind) -> Question {
-    let text = |s: &str| BTreeMap::from([("en".to_string(), s.to_string())]);
-    Question {
-        id: id.into(),
-        title: text(id),
-        description: BTreeMap::new(),
-        options: options
-            .iter()
-            .map(|o| OptionDef {
-                id: o.to_string(),
-                label: text(o),
-            })
-            .collect(),
-        kind,
-    }
+    Question::in_english(id, id, options, kind)
 }
 
 fn yes_no() -> Question {

@@ -13,7 +13,7 @@ use psephos_crypto::dlog::DlogTable;
 use psephos_crypto::questions::ranked::order::bits_from_tiers;
 use psephos_crypto::questions::score::Unrated;
 use psephos_crypto::record::manifest::{
-    CeremonyRef, OptionDef, Question, QuestionKind, RankedDefault, RevotePolicy, Schedule,
+    CeremonyRef, Question, QuestionKind, RankedDefault, RevotePolicy, Schedule,
 };
 use psephos_crypto::record::{
     compute_outcome, total_bound, AuditedBallot, CredentialEntry, CredentialList, EncryptedTally,
@@ -28,19 +28,7 @@ fn text(s: &str) -> BTreeMap<String, String> {
 }
 
 fn question(id: &str, options: &[&str], kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        title: text(id),
-        description: BTreeMap::new(),
-        options: options
-            .iter()
-            .map(|o| OptionDef {
-                id: o.to_string(),
-                label: text(o),
-            })
-            .collect(),
-        kind,
-    }
+    Question::in_english(id, id, options, kind)
 }
 
 fn manifest(key: curve25519_dalek::ristretto::RistrettoPoint) -> Manifest {

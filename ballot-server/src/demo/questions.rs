@@ -5,26 +5,12 @@ use std::collections::BTreeMap;
 
 use psephos_crypto::ballot::PlainAnswer;
 use psephos_crypto::questions::score::Unrated;
-use psephos_crypto::record::manifest::{OptionDef, Question, QuestionKind, RankedDefault};
+use psephos_crypto::record::manifest::{Question, QuestionKind, RankedDefault};
 use psephos_crypto::results::{Majority, YesNoRules};
 use rand_core::RngCore;
 
-use crate::service::rounds::text;
-
 fn question(id: &str, title: &str, options: &[&str], kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        title: text(title),
-        description: BTreeMap::new(),
-        options: options
-            .iter()
-            .map(|o| OptionDef {
-                id: o.to_string(),
-                label: text(o),
-            })
-            .collect(),
-        kind,
-    }
+    Question::in_english(id, title, options, kind)
 }
 
 /// One question of every kind: yes/no/abstain, single choice, approval,

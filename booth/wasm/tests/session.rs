@@ -15,7 +15,7 @@ use psephos_crypto::ballot::Ballot;
 use psephos_crypto::credential::CredentialCode;
 use psephos_crypto::questions::score::Unrated;
 use psephos_crypto::record::manifest::{
-    CeremonyRef, Manifest, OptionDef, Question, QuestionKind, RevotePolicy, Schedule,
+    CeremonyRef, Manifest, Question, QuestionKind, RevotePolicy, Schedule,
 };
 use psephos_crypto::results::{Majority, YesNoRules};
 use rand_core::OsRng;
@@ -25,19 +25,7 @@ fn text(s: &str) -> BTreeMap<String, String> {
 }
 
 fn q(id: &str, options: &[&str], kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        title: text(id),
-        description: BTreeMap::new(),
-        options: options
-            .iter()
-            .map(|o| OptionDef {
-                id: o.to_string(),
-                label: text(o),
-            })
-            .collect(),
-        kind,
-    }
+    Question::in_english(id, id, options, kind)
 }
 
 fn manifest(board: &SigningKey) -> Vec<u8> {

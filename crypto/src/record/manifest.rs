@@ -205,6 +205,26 @@ fn bad(msg: String) -> CryptoError {
 }
 
 impl Question {
+    /// A question titled `title` in English only, without a description,
+    /// whose options' ids are also their (English) labels: the demo's
+    /// rounds and the test fixtures.
+    pub fn in_english(id: &str, title: &str, options: &[&str], kind: QuestionKind) -> Question {
+        let en = |s: &str| BTreeMap::from([("en".to_string(), s.to_string())]);
+        Question {
+            id: id.into(),
+            title: en(title),
+            description: BTreeMap::new(),
+            options: options
+                .iter()
+                .map(|o| OptionDef {
+                    id: o.to_string(),
+                    label: en(o),
+                })
+                .collect(),
+            kind,
+        }
+    }
+
     /// Index of the option with id `id`.
     pub fn option_index(&self, id: &str) -> Result<usize> {
         self.options

@@ -14,7 +14,7 @@ use psephos_crypto::credential::{CredentialCode, CredentialKey};
 use psephos_crypto::dlog::DlogTable;
 use psephos_crypto::questions::score::Unrated;
 use psephos_crypto::record::manifest::{
-    CeremonyRef, OptionDef, Question, QuestionKind, RankedDefault, RevotePolicy, Schedule,
+    CeremonyRef, Question, QuestionKind, RankedDefault, RevotePolicy, Schedule,
 };
 use psephos_crypto::record::{
     compute_outcome, total_bound, AuditedBallot, CredentialEntry, CredentialList, ElectionResult,
@@ -35,19 +35,7 @@ fn text(s: &str) -> BTreeMap<String, String> {
 }
 
 fn question(id: &str, options: &[&str], kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        title: text(id),
-        description: BTreeMap::new(),
-        options: options
-            .iter()
-            .map(|o| OptionDef {
-                id: o.to_string(),
-                label: text(o),
-            })
-            .collect(),
-        kind,
-    }
+    Question::in_english(id, id, options, kind)
 }
 
 /// Everything of a round, before it is laid out on a board.
