@@ -8,8 +8,8 @@
 // server's own rendering of the saved draft.
 import { getJson } from './api.js';
 import { h, put } from './dom.js';
-import { initI18n, t, switcher, translatePage, lang, LANGUAGES } from './i18n.js';
-import { loadSession, session, send, errorText, memberBox, actions, signinHref, DECISIONS } from './member.js';
+import { t, lang, LANGUAGES } from './i18n.js';
+import { session, send, actions, signinHref, DECISIONS, startPage } from './member.js';
 import { renderedBody } from './safehtml.js';
 
 const s = {
@@ -85,27 +85,22 @@ function render() {
       h('h2', { id: 'preview-title' }, t('ini.preview')), h('div', { class: 'rendered', id: 'preview' }, renderedBody(s.html, 1))) : null);
 }
 
-async function start() {
-  await initI18n();
-  translatePage();
-  document.getElementById('lang').replaceWith(switcher(render));
-  try {
-    await loadSession();
-    const settings = await getJson('/initiatives/settings');
-    s.areas = settings.areas;
-    s.f.area = s.areas.length ? s.areas[0].id : '';
-    s.f.language = lang();
-    if (s.id && session()) {
-      const v = await getJson(`/initiatives/proposals/${encodeURIComponent(s.id)}`);
-      if (v.state !== 'draft') { location.assign(`/initiatives/${encodeURIComponent(s.id)}`); return; }
-      Object.assign(s.f, { ...v.input, alternative_to: v.input.alternative_to || '' });
-      s.html = v.html;
-    }
-  } catch (e) {
-    s.loadError = errorText(e);
+async function load() {
+  const settings = await getJson('/initiatives/settings');
+  s.areas = settings.areas;
+  s.f.area = s.areas.length ? s.areas[0].id : '';
+  s.f.language = lang();
+  if (s.id && session()) {
+    const v = await getJson(`/initiatives/proposals/${encodeURIComponent(s.id)}`);
+    if (v.state !== 'draft') { location.assign(`/initiatives/${encodeURIComponent(s.id)}`); return false; }
+    Object.assign(s.f, { ...v.input, alternative_to: v.input.alternative_to || '' });
+    s.html = v.html;
   }
-  memberBox(render);
-  render();
+  return true;
+}
+
+function start() {
+  return startPage({ render, load, onError: (e) => { s.loadError = e; } });
 }
 
 start();

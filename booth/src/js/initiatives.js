@@ -4,8 +4,8 @@
 // listed as hidden with their public reason and without its texts.
 import { getJson } from './api.js';
 import { h, put } from './dom.js';
-import { initI18n, t, switcher, translatePage } from './i18n.js';
-import { loadSession, session, memberBox, errorText, progress, stateText, signinHref } from './member.js';
+import { t } from './i18n.js';
+import { session, progress, stateText, signinHref, startPage } from './member.js';
 
 const s = { list: [], areas: {}, error: null };
 
@@ -35,20 +35,14 @@ function render() {
     s.list.length ? h('ul', { class: 'rounds', id: 'proposals' }, s.list.map(card)) : h('p', {}, t('ini.none')));
 }
 
-async function start() {
-  await initI18n();
-  translatePage();
-  document.getElementById('lang').replaceWith(switcher(render));
-  try {
-    await loadSession();
-    const [list, settings] = await Promise.all([getJson('/initiatives/proposals'), getJson('/initiatives/settings')]);
-    s.list = list;
-    s.areas = Object.fromEntries(settings.areas.map((a) => [a.id, a.title]));
-  } catch (e) {
-    s.error = errorText(e);
-  }
-  memberBox(render);
-  render();
+async function load() {
+  const [list, settings] = await Promise.all([getJson('/initiatives/proposals'), getJson('/initiatives/settings')]);
+  s.list = list;
+  s.areas = Object.fromEntries(settings.areas.map((a) => [a.id, a.title]));
+}
+
+function start() {
+  return startPage({ render, load, onError: (e) => { s.error = e; } });
 }
 
 start();

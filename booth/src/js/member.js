@@ -4,7 +4,7 @@
 // kept in memory only and sent as `X-CSRF-Token` on every POST and PUT.
 import { API, fail, getJson } from './api.js';
 import { h, put, focus, announce } from './dom.js';
-import { t, lang } from './i18n.js';
+import { t, lang, initI18n, switcher, translatePage } from './i18n.js';
 
 let me = null;
 
@@ -115,4 +115,24 @@ export function actions(s, render, prefix) {
     announce(s.error || s.message || '');
     focus(document.getElementById(s.error ? `${prefix}-error` : `${prefix}-message`));
   };
+}
+
+/**
+ * Starts a member page: the catalogs, the language switcher, the session,
+ * then `load()` (a refusal of either goes to `onError` as its text; `load`
+ * returning `false` means the page is leaving), the member box (`onSignOut`
+ * runs after a sign-out) and the first render.
+ */
+export async function startPage({ render, load = async () => {}, onError, onSignOut = render }) {
+  await initI18n();
+  translatePage();
+  document.getElementById('lang').replaceWith(switcher(render));
+  try {
+    await loadSession();
+    if (await load() === false) return;
+  } catch (e) {
+    onError(errorText(e));
+  }
+  memberBox(onSignOut);
+  render();
 }

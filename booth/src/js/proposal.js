@@ -6,8 +6,8 @@
 // and the support log with the command an observer runs.
 import { getJson } from './api.js';
 import { h, put, focus, announce } from './dom.js';
-import { initI18n, t, switcher, translatePage } from './i18n.js';
-import { loadSession, session, send, errorText, memberBox, signinHref, when, progress, stateText } from './member.js';
+import { t } from './i18n.js';
+import { session, send, errorText, signinHref, when, progress, stateText, startPage } from './member.js';
 import { renderedBody } from './safehtml.js';
 import { diffSection, amendmentsSection, commentsSection } from './deliberation.js';
 
@@ -167,20 +167,17 @@ function render() {
     h('p', {}, h('a', { href: '/initiatives' }, t('ini.all_proposals'))));
 }
 
-async function start() {
-  await initI18n();
-  translatePage();
-  document.getElementById('lang').replaceWith(switcher(render));
-  try {
-    await loadSession();
-    const settings = await getJson('/initiatives/settings');
-    s.areas = Object.fromEntries(settings.areas.map((a) => [a.id, a.title]));
-    await load();
-  } catch (e) {
-    s.loadError = errorText(e);
-  }
-  memberBox(async () => { s.me = null; render(); });
-  render();
+function start() {
+  return startPage({
+    render,
+    load: async () => {
+      const settings = await getJson('/initiatives/settings');
+      s.areas = Object.fromEntries(settings.areas.map((a) => [a.id, a.title]));
+      await load();
+    },
+    onError: (e) => { s.loadError = e; },
+    onSignOut: async () => { s.me = null; render(); },
+  });
 }
 
 start();

@@ -6,8 +6,8 @@
 // and types the one-time code. The session is a cookie the page never
 // reads.
 import { h, put } from './dom.js';
-import { initI18n, t, switcher, translatePage } from './i18n.js';
-import { loadSession, session, setSession, send, errorText, memberBox, actions } from './member.js';
+import { t } from './i18n.js';
+import { session, setSession, send, memberBox, actions, startPage } from './member.js';
 
 const s = { email: '', sent: false, error: null, message: null, busy: false };
 
@@ -74,12 +74,8 @@ function takeToken() {
 
 async function start() {
   const token = takeToken();
-  await initI18n();
-  translatePage();
-  document.getElementById('lang').replaceWith(switcher(render));
-  try { await loadSession(); } catch (_) { /* shown as signed out */ }
-  memberBox(render);
-  render();
+  // A session that cannot be loaded is shown as signed out.
+  await startPage({ render, onError: () => {} });
   if (token) await act(() => exchange({ token }));
   // A link opened in this tab again only changes the fragment.
   window.addEventListener('hashchange', () => {
