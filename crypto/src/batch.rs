@@ -26,14 +26,16 @@ use sha3::Shake256;
 
 use crate::error::{CryptoError, Result};
 use crate::generators::{g, h};
+use crate::mont::Mont;
 use crate::msm::{random_weight, Msm};
 use crate::point::AsPoint;
 use crate::proofs::range::{chunks, split_proof_bytes};
 use crate::transcript::TranscriptExt;
 
 /// Coefficients of the vector generators `G_{j,i}` and `H_{j,i}` of one bit
-/// size, index `j·n + i`.
-type Coefficients = (Vec<Scalar>, Vec<Scalar>);
+/// size, index `j·n + i`, in Montgomery form (they are only ever summed and
+/// multiplied until the batch is evaluated).
+type Coefficients = (Vec<Mont>, Vec<Mont>);
 
 /// Accumulated equations of many proofs.
 #[derive(Default, Clone)]
@@ -44,7 +46,7 @@ pub struct Batch {
     /// Per `(bit size, n·m)`: the sum `c` of the chunks' `ρ·z`, a term
     /// every `G_{j,i}` (as `−c`) and `H_{j,i}` (as `+c`) with `j·n + i < n·m`
     /// shares, added once per batch instead of once per proof and index.
-    shared: BTreeMap<(usize, usize), Scalar>,
+    shared: BTreeMap<(usize, usize), Mont>,
 }
 
 impl Batch {
@@ -188,12 +190,14 @@ impl Batch {
         let y_inv = u_inv.pop().expect("y was pushed");
         let u_sq: Vec<Scalar> = u.iter().map(|x| x * x).collect();
         let u_inv_sq: Vec<Scalar> = u_inv.iter().map(|x| x * x).collect();
-        let mut s_vec = Vec::with_capacity(nm);
-        s_vec.push(all_inv);
+        // The per-index work below runs in Montgomery form (mont.rs).
+        let u_sq_m: Vec<Mont> = u_sq.iter().map(Mont::from).collect();
+        let mut s_vec: Vec<Mont> = Vec::with_capacity(nm);
+        s_vec.push(Mont::from(all_inv));
         for i in 1..nm {
             let lg_i = (usize::BITS - 1 - i.leading_zeros()) as usize;
             let k = 1 << lg_i;
-            s_vec.push(s_vec[i - k] * u_sq[(lg - 1) - lg_i]);
+            s_vec.push(s_vec[i - k] * u_sq_m[(lg - 1) - lg_i]);
         }
 
         let rho = random_weight(rng);
@@ -207,27 +211,29 @@ impl Batch {
 
         let (gs, hs) = self.vectors.entry(n).or_default();
         if gs.len() < nm {
-            gs.resize(nm, Scalar::ZERO);
-            hs.resize(nm, Scalar::ZERO);
+            gs.resize(nm, Mont::ZERO);
+            hs.resize(nm, Mont::ZERO);
         }
         // gᵢ += ρ·(−z − a·sᵢ);  hᵢ += ρ·(z + y⁻ⁱ·(z²·zʲ·2ⁱ⁻ʲⁿ − b·s_{nm−1−i})),
         // with ρ folded into the running powers so that each i costs three
         // scalar multiplications (and a doubling for 2ⁱ); the ∓ρz shared by
         // every i is summed in `shared` and added once per batch.
-        *self.shared.entry((n, nm)).or_default() += rho * z;
-        let neg_rho_a = -(rho * ipp_a);
-        let mut rho_y_inv_i = rho;
-        let mut zz_zj = zz;
-        let mut zz_zj_two_i = zz;
+        *self.shared.entry((n, nm)).or_default() += Mont::from(rho * z);
+        let neg_rho_a = Mont::from(-(rho * ipp_a));
+        let ipp_b_m = Mont::from(ipp_b);
+        let (y_inv_m, z_m, zz_m) = (Mont::from(y_inv), Mont::from(z), Mont::from(zz));
+        let mut rho_y_inv_i = Mont::from(rho);
+        let mut zz_zj = zz_m;
+        let mut zz_zj_two_i = zz_m;
         for i in 0..nm {
             if i > 0 && i % n == 0 {
-                zz_zj *= z;
+                zz_zj *= z_m;
                 zz_zj_two_i = zz_zj;
             }
             gs[i] += neg_rho_a * s_vec[i];
-            hs[i] += rho_y_inv_i * (zz_zj_two_i - ipp_b * s_vec[nm - 1 - i]);
-            rho_y_inv_i *= y_inv;
-            zz_zj_two_i += zz_zj_two_i;
+            hs[i] += rho_y_inv_i * (zz_zj_two_i - ipp_b_m * s_vec[nm - 1 - i]);
+            rho_y_inv_i *= y_inv_m;
+            zz_zj_two_i = zz_zj_two_i.double();
         }
         let msm = &mut self.msm;
         msm.add(rho, a);
@@ -261,7 +267,7 @@ impl Batch {
     /// variable terms are read in place.
     pub fn vartime_all_zero(batches: &[&Batch]) -> bool {
         let mut vectors: BTreeMap<usize, Coefficients> = BTreeMap::new();
-        let mut shared: BTreeMap<(usize, usize), Scalar> = BTreeMap::new();
+        let mut shared: BTreeMap<(usize, usize), Mont> = BTreeMap::new();
         let (mut g_sum, mut h_sum) = (Scalar::ZERO, Scalar::ZERO);
         for b in batches {
             for (bits, (gs, hs)) in &b.vectors {
@@ -270,7 +276,7 @@ impl Batch {
                 add_into(mh, hs);
             }
             for (key, c) in &b.shared {
-                *shared.entry(*key).or_default() += c;
+                *shared.entry(*key).or_default() += *c;
             }
             let (_, (g, h, _)) = b.msm.parts();
             g_sum += g;
@@ -279,12 +285,20 @@ impl Batch {
         for ((bits, nm), c) in shared {
             let (mg, mh) = vectors.entry(bits).or_default();
             if mg.len() < nm {
-                mg.resize(nm, Scalar::ZERO);
-                mh.resize(nm, Scalar::ZERO);
+                mg.resize(nm, Mont::ZERO);
+                mh.resize(nm, Mont::ZERO);
             }
             mg[..nm].iter_mut().for_each(|x| *x -= c);
             mh[..nm].iter_mut().for_each(|x| *x += c);
         }
+        // The vector generators' coefficients leave Montgomery form once.
+        let vectors: Vec<(usize, Vec<Scalar>, Vec<Scalar>)> = vectors
+            .into_iter()
+            .map(|(bits, (gs, hs))| {
+                let out = |v: Vec<Mont>| v.into_iter().map(Mont::to_scalar).collect();
+                (bits, out(gs), out(hs))
+            })
+            .collect();
         // dalek wants exact lengths, so the terms are gathered by reference.
         let terms: usize = batches.iter().map(|b| b.msm.len()).sum();
         let mut scalars: Vec<&Scalar> = Vec::with_capacity(terms + 2);
@@ -294,11 +308,11 @@ impl Batch {
             scalars.extend(s);
             points.extend(p);
         }
-        let gens: Vec<(Arc<VectorGens>, &Coefficients)> = vectors
+        let gens: Vec<(Arc<VectorGens>, &Vec<Scalar>, &Vec<Scalar>)> = vectors
             .iter()
-            .map(|(bits, v)| (vector_generators(*bits, v.0.len() / bits), v))
+            .map(|(bits, gs, hs)| (vector_generators(*bits, gs.len() / bits), gs, hs))
             .collect();
-        for (gens, (gs, hs)) in &gens {
+        for (gens, gs, hs) in &gens {
             scalars.extend(gs.iter().chain(hs.iter()));
             points.extend(gens.g[..gs.len()].iter().chain(&gens.h[..hs.len()]));
         }
@@ -310,16 +324,27 @@ impl Batch {
     }
 }
 
-fn add_into(acc: &mut Vec<Scalar>, more: &[Scalar]) {
+fn add_into(acc: &mut Vec<Mont>, more: &[Mont]) {
     if acc.len() < more.len() {
-        acc.resize(more.len(), Scalar::ZERO);
+        acc.resize(more.len(), Mont::ZERO);
     }
     for (a, b) in acc.iter_mut().zip(more) {
-        *a += b;
+        *a += *b;
     }
 }
 
+/// `Σ_{i<n} xⁱ`. For `n = 2ᵏ` (every bit size and chunk size is one) it is
+/// `Π_{j<k} (1 + x^{2ʲ})`, `2k` products instead of `n`.
 fn sum_of_powers(x: &Scalar, n: usize) -> Scalar {
+    if n.is_power_of_two() {
+        let mut sum = Scalar::ONE;
+        let mut p = *x;
+        for _ in 0..n.trailing_zeros() {
+            sum *= Scalar::ONE + p;
+            p *= p;
+        }
+        return sum;
+    }
     let mut sum = Scalar::ZERO;
     let mut p = Scalar::ONE;
     for _ in 0..n {
@@ -386,6 +411,17 @@ pub fn vector_generators(bits: usize, parties: usize) -> Arc<VectorGens> {
 mod tests {
     use super::*;
     use crate::generators::bulletproof_gens;
+
+    #[test]
+    fn sum_of_powers_by_halving_matches_the_plain_sum() {
+        let x = Scalar::from(0x1234_5678_9abc_def1u64) * Scalar::from(0xfeed_beefu64);
+        for n in [0usize, 1, 2, 3, 8, 20, 32, 128, 1024] {
+            let plain: Scalar = (0..n)
+                .fold((Scalar::ZERO, Scalar::ONE), |(s, p), _| (s + p, p * x))
+                .0;
+            assert_eq!(sum_of_powers(&x, n), plain, "n = {n}");
+        }
+    }
 
     #[test]
     fn vector_generators_match_bulletproofs() {

@@ -13,6 +13,7 @@
 //! - [`point`]: points that keep their canonical encoding (encoding.md §1).
 //! - [`msm`]: random-linear-combination verification (§5.4).
 //! - [`batch`]: many proofs, range proofs included, in one multiscalar multiplication (§5.4, §6.2).
+//! - [`mont`]: scalars in Montgomery form for the batch's inner loops (verification.md "Batches").
 //! - [`proofs`]: linking and range proofs (§6).
 //! - [`questions`]: question kinds and their encrypted answers (§7–§8).
 //! - [`ballot`]: signed ballots, canonical bytes, tracking codes (§10).
@@ -32,6 +33,7 @@ pub mod elgamal;
 pub mod encoding;
 pub mod error;
 pub mod generators;
+pub mod mont;
 pub mod msm;
 pub mod point;
 pub mod proofs;

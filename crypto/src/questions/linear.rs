@@ -385,7 +385,9 @@ pub fn verify_into_batch<R: RngCore + CryptoRng>(
         &mut |j, s| match statements[j] {
             Statement::Lower(i) => {
                 v[i] += s;
-                g -= s * Scalar::from(cons.values[i].lo);
+                if cons.values[i].lo != 0 {
+                    g -= s * Scalar::from(cons.values[i].lo);
+                }
             }
             Statement::Upper(i) => {
                 v[i] -= s;
