@@ -407,9 +407,7 @@ async fn import_roll(
 ) -> ApiResult<Json<Value>> {
     let text = String::from_utf8(body)
         .map_err(|_| ServerError::bad_request("roll.encoding", "the roll is not UTF-8"))?;
-    Ok(Json(
-        json!({"members": app.import_member_roll(&text).await?}),
-    ))
+    Ok(Json(json!(app.import_member_roll(&text).await?)))
 }
 
 #[derive(Deserialize)]

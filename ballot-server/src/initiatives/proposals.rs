@@ -11,6 +11,7 @@ use super::model::{
     ProposalDoc, ProposalInput, ProposalState, ProposalView, Settings, VersionText, VersionView,
     ViewerView,
 };
+use super::roll::RollImport;
 use super::{contention, random_id, CAS_ATTEMPTS};
 use crate::app::App;
 use crate::error::{ErrorClass, Result, ServerError};
@@ -78,8 +79,8 @@ impl App {
 
     /// Replaces the member roll (§2.1), then adds the new members to the
     /// roll of every support log that takes supports (§5.2); answers the
-    /// number of members.
-    pub async fn import_member_roll(&self, csv: &str) -> Result<u64> {
+    /// number of members and the number of logs whose roll grew.
+    pub async fn import_member_roll(&self, csv: &str) -> Result<RollImport> {
         let members = parse_roll(csv).map_err(|e| {
             let mut err = ServerError::invalid(e.code(), e.to_string());
             err.lines = e.lines();
@@ -87,8 +88,11 @@ impl App {
         })?;
         self.initiatives.store.replace_members(&members).await?;
         let ids: Vec<String> = members.iter().map(|m| m.member_id.clone()).collect();
-        self.roll_add_to_logs(&ids).await?;
-        Ok(members.len() as u64)
+        let logs_grown = self.roll_add_to_logs(&ids).await?;
+        Ok(RollImport {
+            members: members.len() as u64,
+            logs_grown,
+        })
     }
 
     /// A proposal document, or `proposal.not_found`.

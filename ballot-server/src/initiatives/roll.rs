@@ -7,11 +7,22 @@
 //! one `support.open` fixed, and no one is ever taken off a log's roll.
 
 use psephos_crypto::record::support::{roll_adds, SupportEntry, SupportState};
+use serde::Serialize;
 
 use super::model::{ProposalDoc, ProposalState};
 use super::proposals::PROPOSAL;
 use crate::app::App;
 use crate::error::{Result, ServerError};
+
+/// The answer to a roll import (§2.1): the members on the new roll and the
+/// support logs whose roll grew by a `support.roll-add` (§5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RollImport {
+    /// Members on the imported roll.
+    pub members: u64,
+    /// Support logs that gained a `support.roll-add` entry.
+    pub logs_grown: u64,
+}
 
 /// A log that takes supports: a published proposal in deliberation, not
 /// hidden and not an alternative (whose log never has an add, §7.4).
