@@ -61,8 +61,9 @@ export async function iniSetup(ctx) {
   const errs = await page.locator('#member-roll-errors li').allTextContents();
   check(errs.length === 2 && errs[0].includes('Line 3') && errs[1].includes('Line 4'), `member roll errors by line: ${errs.join(' / ')}`);
   await page.locator('#member-roll-csv').fill(ROLL);
-  await act(page, '#import-member-roll');
+  const imported = await act(page, '#import-member-roll');
   check(/5 members on the roll/.test(await page.locator('#member-roll-size').textContent()), 'the console shows the roll size');
+  check(/5 members; 0 support logs gained new members/.test(imported), `the console says how many support logs grew: ${imported}`);
   const bad = { ...SETTINGS, areas: [{ ...SETTINGS.areas[0], threshold: { absolute: 0 } }] };
   await page.locator('#ini-settings').fill(JSON.stringify(bad));
   await page.locator('#save-ini-settings').click();

@@ -36,7 +36,7 @@ async function act(fn, okKey) {
   render();
   try {
     await fn();
-    if (okKey) s.message = t(okKey);
+    if (okKey) s.message = typeof okKey === 'function' ? okKey() : t(okKey);
   } catch (e) {
     s.error = errorText(e);
     if (e.lines && e.lines.length) s.rollErrors = e.lines;

@@ -10,7 +10,7 @@ import { getJson, post } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-const st = { loaded: false, roll: null, settings: '', proposals: [], views: {}, amendments: {}, comments: {}, rollText: '', rollErrors: null, reasons: {} };
+const st = { loaded: false, roll: null, settings: '', proposals: [], views: {}, amendments: {}, comments: {}, rollText: '', rollErrors: null, rollImport: null, reasons: {} };
 
 /** Loads what the initiatives view shows. */
 export async function loadInitiatives() {
@@ -44,12 +44,12 @@ function rollPart(c) {
     h('div', { class: 'actions' }, c.button('import-member-roll', 'cini.import_roll', async () => {
       st.rollErrors = null;
       try {
-        await post('/officer/initiatives/roll', st.rollText, 'text/csv', c.token());
+        st.rollImport = JSON.parse(await post('/officer/initiatives/roll', st.rollText, 'text/csv', c.token()));
       } catch (e) {
         if (e.lines && e.lines.length) st.rollErrors = e.lines;
         throw e;
       }
-    }, 'cini.roll_imported')),
+    }, () => t('cini.roll_imported', { members: st.rollImport.members, count: st.rollImport.logs_grown }))),
     st.rollErrors ? h('div', { id: 'member-roll-errors', role: 'alert' }, h('p', { class: 'problem' }, t('console.roll_errors', { count: st.rollErrors.length })),
       h('ul', {}, st.rollErrors.map((l) => h('li', {}, t('console.line', { line: l.line, message: l.message }))))) : null);
 }
