@@ -141,40 +141,37 @@ fn batch_verification(c: &mut Criterion) {
 }
 
 /// The range-proof replay's per-index step (batch.rs: five products, three
-/// sums) on 256 indices, with dalek's `Scalar` (the naive path) and in
+/// sums) on 256 indices, written once for any scalar type.
+fn replay_step<T>(xs: &[T], a: T, b: T, y: T, zero: T, one: T) -> (Vec<T>, Vec<T>)
+where
+    T: Copy + std::ops::Mul<Output = T> + std::ops::Sub<Output = T> + std::ops::AddAssign,
+{
+    let n = xs.len();
+    let (mut gs, mut hs) = (vec![zero; n], vec![zero; n]);
+    let mut run = one;
+    for i in 0..n {
+        let s = xs[i] * y;
+        gs[i] += a * s;
+        hs[i] += run * (s - b * xs[n - 1 - i]);
+        run = run * y;
+    }
+    (gs, hs)
+}
+
+/// [`replay_step`] with dalek's `Scalar` (the naive path) and in
 /// Montgomery form (`mont.rs`), in the same run.
 fn scalar_loop(c: &mut Criterion) {
     use psephos_crypto::mont::Mont;
     let xs: Vec<Scalar> = (0..256).map(|_| Scalar::random(&mut OsRng)).collect();
+    let xm: Vec<Mont> = xs.iter().map(Mont::from).collect();
     let (a, b, y) = (xs[0], xs[1], xs[2]);
+    let (am, bm, ym) = (Mont::from(a), Mont::from(b), Mont::from(y));
     let mut group = c.benchmark_group("scalar_loop/256");
     group.bench_function("dalek_scalar", |bench| {
-        bench.iter(|| {
-            let (mut gs, mut hs) = (vec![Scalar::ZERO; 256], vec![Scalar::ZERO; 256]);
-            let mut run = Scalar::ONE;
-            for i in 0..256 {
-                let s = xs[i] * y;
-                gs[i] += a * s;
-                hs[i] += run * (s - b * xs[255 - i]);
-                run *= y;
-            }
-            (gs, hs)
-        })
+        bench.iter(|| replay_step(&xs, a, b, y, Scalar::ZERO, Scalar::ONE))
     });
-    let xm: Vec<Mont> = xs.iter().map(Mont::from).collect();
-    let (am, bm, ym) = (Mont::from(a), Mont::from(b), Mont::from(y));
     group.bench_function("montgomery", |bench| {
-        bench.iter(|| {
-            let (mut gs, mut hs) = (vec![Mont::ZERO; 256], vec![Mont::ZERO; 256]);
-            let mut run = Mont::ONE;
-            for i in 0..256 {
-                let s = xm[i] * ym;
-                gs[i] += am * s;
-                hs[i] += run * (s - bm * xm[255 - i]);
-                run *= ym;
-            }
-            (gs, hs)
-        })
+        bench.iter(|| replay_step(&xm, am, bm, ym, Mont::ZERO, Mont::ONE))
     });
     group.finish();
 }

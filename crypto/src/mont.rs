@@ -62,6 +62,24 @@ impl Default for Mont {
     }
 }
 
+/// Little-endian bytes as four little-endian limbs.
+fn limbs_of(bytes: &[u8; 32]) -> [u64; 4] {
+    core::array::from_fn(|i| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[8 * i..8 * i + 8]);
+        u64::from_le_bytes(w)
+    })
+}
+
+/// Four little-endian limbs as little-endian bytes.
+fn bytes_of(limbs: &[u64; 4]) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    for (i, limb) in limbs.iter().enumerate() {
+        b[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
+    }
+    b
+}
+
 /// `a − b` over four limbs, with the final borrow (0 or 1).
 fn sub_limbs(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], u64) {
     let mut out = [0u64; 4];
@@ -133,26 +151,16 @@ impl Mont {
 
     /// Enters Montgomery form.
     pub fn from_scalar(s: &Scalar) -> Mont {
-        let b = s.as_bytes();
-        let mut x = [0u64; 4];
-        for (i, limb) in x.iter_mut().enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[8 * i..8 * i + 8]);
-            *limb = u64::from_le_bytes(w);
-        }
         // A Scalar is canonical (< ℓ), which mont_mul requires.
-        Mont(mont_mul(&x, &R2))
+        Mont(mont_mul(&limbs_of(s.as_bytes()), &R2))
     }
 
     /// Leaves Montgomery form.
     pub fn to_scalar(self) -> Scalar {
         let x = mont_mul(&self.0, &[1, 0, 0, 0]);
-        let mut b = [0u8; 32];
-        for (i, limb) in x.iter().enumerate() {
-            b[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
-        }
-        // x < ℓ, so this reduction changes nothing.
-        Scalar::from_bytes_mod_order(b)
+        // x < ℓ, so this reduction changes nothing (dalek has no cheaper
+        // public constructor; it runs once per coefficient per group).
+        Scalar::from_bytes_mod_order(bytes_of(&x))
     }
 
     /// `2·self`.
@@ -233,14 +241,6 @@ mod tests {
         Scalar::from_bytes_mod_order(bytes)
     }
 
-    fn limbs_as_scalar(x: &[u64; 4]) -> Scalar {
-        let mut b = [0u8; 32];
-        for (i, limb) in x.iter().enumerate() {
-            b[8 * i..8 * i + 8].copy_from_slice(&limb.to_le_bytes());
-        }
-        scalar(b)
-    }
-
     #[test]
     fn constants() {
         // R1 is the form of 1, R2 of R; ℓ − 1 = −1 round-trips.
@@ -263,7 +263,7 @@ mod tests {
         let b = Mont::from(-Scalar::from(2u64));
         assert_eq!((a * b).to_scalar(), Scalar::from(2u64));
         let two_128 = Mont::from(Scalar::from(u128::MAX) + Scalar::ONE);
-        assert_eq!(two_128 * two_128, Mont::from(limbs_as_scalar(&R1)));
+        assert_eq!(two_128 * two_128, Mont::from(scalar(bytes_of(&R1))));
         // Computed independently (Python integers): 0x07…07 · 0xa5…a5 and
         // their difference, both reduced mod ℓ.
         let x = Mont::from(scalar([7; 32]));
